@@ -1,0 +1,2 @@
+import NTKEngine
+print("entk-bench")

@@ -1,0 +1,42 @@
+# entk — the two commands that do everything on a fresh Debian machine:
+#   make run    install missing system packages, build release, open the workbench on the demo
+#   make test   build and run every test (what CI runs)
+SHELL := /bin/bash
+APT_PACKAGES := libopenblas-dev libncurses-dev libpng-dev libtiff-dev tmux
+ARCH := $(shell uname -m)
+# Release builds use AVX2+FMA on x86_64 (the plain baseline turns SIMD FMA into libm calls).
+ifeq ($(ARCH),x86_64)
+OPT_FLAGS := -Xswiftc -target-cpu -Xswiftc haswell
+endif
+RELEASE := swift build -c release $(OPT_FLAGS)
+BIN := .build/release
+
+.PHONY: run test bench deps build verify clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(RELEASE)
+
+run: build
+	$(BIN)/entk
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+verify: build
+	$(BIN)/entk verify ../shared/reference
+
+bench: deps
+	$(RELEASE) --product entk-bench
+	$(BIN)/entk-bench
+
+clean:
+	rm -rf .build

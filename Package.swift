@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// entk — exact infinite-width kernels (NNGP, NTK) of MLP, CNN and group-convolutional stacks,
+// and an ncurses workbench to look at them. See README.md and DEVELOPERS.md for the layout:
+// Workbench → {TUI, Plotting, NTKEngine}; TUI → Plotting; NTKEngine and Plotting import no
+// other project module (only the C shims).
+let package = Package(
+    name: "entk",
+    products: [
+        .library(name: "NTKEngine", targets: ["NTKEngine"]),
+        .executable(name: "entk", targets: ["Workbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // OpenBLAS + the LAPACK symbols it exports (Debian libopenblas-dev); prototypes in shim.h.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        // Wide-character ncurses: a C target so edits to the shim header are dependency-tracked.
+        .target(name: "CNcursesw", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // libpng for PNG export (Debian libpng-dev).
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS"]),
+        .target(name: "Plotting", dependencies: ["CPNG"]),
+        .target(name: "TUI", dependencies: ["Plotting", "CNcursesw"]),
+        .executableTarget(
+            name: "Workbench",
+            dependencies: [
+                "NTKEngine", "Plotting", "TUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),
+
+        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+#include "CNcursesw.h"
+
+const char *cn_curses_version(void) { return curses_version(); }

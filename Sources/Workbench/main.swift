@@ -1,0 +1,2 @@
+import NTKEngine
+print("entk \(NTKEngine.version)")

@@ -1,0 +1,2 @@
+import XCTest
+final class PlottingSmokeTests: XCTestCase { func testLoads() { XCTAssertTrue(true) } }

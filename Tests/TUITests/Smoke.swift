@@ -1,0 +1,2 @@
+import XCTest
+final class TUISmokeTests: XCTestCase { func testLoads() { XCTAssertTrue(true) } }

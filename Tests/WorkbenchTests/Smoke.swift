@@ -1,0 +1,2 @@
+import XCTest
+final class WorkbenchSmokeTests: XCTestCase { func testLoads() { XCTAssertTrue(true) } }
