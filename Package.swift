@@ -22,8 +22,10 @@ let package = Package(
         .target(name: "CNcursesw", linkerSettings: [.linkedLibrary("ncursesw")]),
         // libpng for PNG export (Debian libpng-dev).
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        // libtiff for importing TIFF image folders (Debian libtiff-dev).
+        .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", providers: [.apt(["libtiff-dev"])]),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS"]),
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF"]),
         .target(name: "Plotting", dependencies: ["CPNG"]),
         .target(name: "TUI", dependencies: ["Plotting", "CNcursesw"]),
         .executableTarget(
