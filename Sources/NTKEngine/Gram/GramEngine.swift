@@ -1,0 +1,175 @@
+import COpenBLAS
+import Dispatch
+import Foundation
+import Synchronization
+
+/// NNGP and NTK Gram matrices of a stack over two input batches.
+public struct KernelMatrices: Sendable {
+    public var nngp: Matrix
+    public var ntk: Matrix
+}
+
+/// Computes Gram matrices in parallel with bounded memory.
+///
+/// Pairs are dealt out in tiles to `threads` workers (Dispatch), each with its own scratch
+/// workspace of a few P×P blocks, so memory is O(threads·P²) whatever N is. For a symmetric
+/// Gram (x2 omitted) only the upper triangle is computed and mirrored. MLP stacks take the
+/// scalar path: one dgemm for the input kernel, then the recursion entrywise.
+public struct GramEngine: Sendable {
+    public let evaluator: KernelEvaluator
+    /// Worker threads (default: all cores).
+    public var threads: Int
+    /// Pairs per tile: the granularity of progress and cancellation.
+    public var tileSize: Int
+
+    public init(evaluator: KernelEvaluator, threads: Int? = nil, tileSize: Int = 16) {
+        self.evaluator = evaluator
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.tileSize = max(1, tileSize)
+    }
+
+    public init(spec: ArchitectureSpec, threads: Int? = nil) throws {
+        self.init(evaluator: try KernelEvaluator(spec: spec), threads: threads)
+    }
+
+    /// K and Θ between every x1[i] and x2[j] (x2 = x1 when nil: symmetric Gram).
+    public func compute(_ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress = GramProgress()) throws -> KernelMatrices {
+        let spec = evaluator.stack.spec
+        for (name, b) in [("x1", x1), ("x2", x2)] {
+            guard let b else { continue }
+            guard b.featureSize == spec.inputShape.reduce(1, *) else {
+                throw KernelError.shape("\(name) inputs have shape \(b.shape), the stack expects \(spec.inputShape)")
+            }
+            if let bad = b.data.firstIndex(where: { !$0.isFinite }) {
+                throw KernelError.nonFinite("\(name) input \(bad / b.featureSize) contains \(b.data[bad])")
+            }
+        }
+        let symmetric = x2 == nil
+        let xb = x2 ?? x1
+        let n1 = x1.count, n2 = xb.count
+        if !evaluator.stack.isImageStack {
+            return try vectorGram(x1, xb, symmetric: symmetric, progress: progress)
+        }
+        // Self kernels: cheap diagonals, plus full pooled self-pairs when the readout needs them.
+        let self1 = try selfKernels(x1, progress: progress)
+        let self2 = symmetric ? self1 : try selfKernels(xb, progress: progress)
+
+        var pairs: [(Int32, Int32)] = []
+        pairs.reserveCapacity(symmetric ? n1 * (n1 + 1) / 2 : n1 * n2)
+        for i in 0..<n1 { for j in (symmetric ? i : 0)..<n2 { pairs.append((Int32(i), Int32(j))) } }
+        progress.begin(total: pairs.count)
+        let out = SharedOutput(count: n1 * n2)
+        defer { out.deallocate() }
+        let next = Atomic<Int>(0)
+        let tile = tileSize
+        let ev = evaluator
+        let workers = min(threads, max(1, pairs.count / tile + 1))
+        do {
+            x1.data.withUnsafeBufferPointer { b1 in
+                xb.data.withUnsafeBufferPointer { b2 in
+                    let f = x1.featureSize
+                    let p1 = UncheckedPointer(b1), p2 = UncheckedPointer(b2)
+                    let pairList = pairs
+                    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                        let ws = ev.makeWorkspace()
+                        while !progress.isCancelled {
+                            let start = next.add(tile, ordering: .relaxed).oldValue
+                            if start >= pairList.count { break }
+                            let end = min(start + tile, pairList.count)
+                            for q in start..<end {
+                                let (i, j) = (Int(pairList[q].0), Int(pairList[q].1))
+                                let a = UnsafeBufferPointer(rebasing: p1.buffer[(i * f)..<((i + 1) * f)])
+                                let b = UnsafeBufferPointer(rebasing: p2.buffer[(j * f)..<((j + 1) * f)])
+                                let v: KernelValue
+                                if symmetric && i == j, let pooled = self1[i].pooled, ev.stack.scalar.isEmpty {
+                                    v = pooled
+                                } else {
+                                    v = ev.pair(a, b, self1[i], self2[j], workspace: ws)
+                                }
+                                out.set(i * n2 + j, v)
+                                if symmetric { out.set(j * n2 + i, v) }
+                            }
+                            progress.advance(by: end - start)
+                        }
+                    }
+                }
+            }
+            if progress.isCancelled { throw KernelError.cancelled }
+        }
+        return KernelMatrices(nngp: Matrix(rows: n1, cols: n2, data: out.nngpArray()),
+                              ntk: Matrix(rows: n1, cols: n2, data: out.ntkArray()))
+    }
+
+    func selfKernels(_ x: InputBatch, progress: GramProgress) throws -> [SelfKernel] {
+        let f = x.featureSize
+        let ev = evaluator
+        let results = Mutex<[SelfKernel?]>(Array(repeating: nil, count: x.count))
+        let next = Atomic<Int>(0)
+        x.data.withUnsafeBufferPointer { buf in
+            let p = UncheckedPointer(buf)
+            DispatchQueue.concurrentPerform(iterations: min(threads, max(1, x.count))) { _ in
+                let ws = ev.makeWorkspace()
+                while !progress.isCancelled {
+                    let i = next.add(1, ordering: .relaxed).oldValue
+                    if i >= x.count { break }
+                    let sk = ev.selfKernel(UnsafeBufferPointer(rebasing: p.buffer[(i * f)..<((i + 1) * f)]), workspace: ws)
+                    results.withLock { $0[i] = sk }
+                }
+            }
+        }
+        if progress.isCancelled { throw KernelError.cancelled }
+        return results.withLock { $0.compactMap { $0 } }
+    }
+
+    /// MLP stacks: K⁰ = X1·X2ᵀ/D by one dgemm, then the scalar recursion entrywise.
+    func vectorGram(_ x1: InputBatch, _ x2: InputBatch, symmetric: Bool, progress: GramProgress) throws -> KernelMatrices {
+        let n1 = x1.count, n2 = x2.count, d = x1.featureSize
+        var k0 = [Double](repeating: 0, count: n1 * n2)
+        progress.begin(total: n1 * n2)
+        x1.data.withUnsafeBufferPointer { a in
+            x2.data.withUnsafeBufferPointer { b in
+                k0.withUnsafeMutableBufferPointer { c in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n1), Int32(n2), Int32(d),
+                                1.0 / Double(d), a.baseAddress, Int32(d), b.baseAddress, Int32(d), 0, c.baseAddress, Int32(n2))
+                }
+            }
+        }
+        func norms(_ x: InputBatch) -> [Double] {
+            (0..<x.count).map { i in x.input(i).reduce(0) { $0 + $1 * $1 } / Double(d) }
+        }
+        let v1 = norms(x1), v2 = symmetric ? v1 : norms(x2)
+        var nngp = [Double](repeating: 0, count: n1 * n2), ntk = nngp
+        for i in 0..<n1 {
+            if progress.isCancelled { throw KernelError.cancelled }
+            for j in 0..<n2 {
+                let r = evaluator.scalarPhase(KernelValue(nngp: k0[i * n2 + j], ntk: 0), v1: v1[i], v2: v2[j])
+                nngp[i * n2 + j] = r.nngp
+                ntk[i * n2 + j] = r.ntk
+            }
+            progress.advance(by: n2)
+        }
+        return KernelMatrices(nngp: Matrix(rows: n1, cols: n2, data: nngp), ntk: Matrix(rows: n1, cols: n2, data: ntk))
+    }
+}
+
+/// A read-only buffer handed to worker threads (the array outlives the concurrentPerform).
+struct UncheckedPointer: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Double>
+    init(_ b: UnsafeBufferPointer<Double>) { buffer = b }
+}
+
+/// Output storage written by workers at disjoint indices.
+final class SharedOutput: @unchecked Sendable {
+    let k: UnsafeMutablePointer<Double>
+    let t: UnsafeMutablePointer<Double>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        k = .allocate(capacity: max(count, 1)); t = .allocate(capacity: max(count, 1))
+        k.initialize(repeating: .nan, count: count); t.initialize(repeating: .nan, count: count)
+    }
+    func set(_ i: Int, _ v: KernelValue) { k[i] = v.nngp; t[i] = v.ntk }
+    func nngpArray() -> [Double] { Array(UnsafeBufferPointer(start: k, count: count)) }
+    func ntkArray() -> [Double] { Array(UnsafeBufferPointer(start: t, count: count)) }
+    func deallocate() { k.deallocate(); t.deallocate() }
+}

@@ -1,0 +1,243 @@
+import COpenBLAS
+import Foundation
+
+/// The scalar output's NNGP kernel K and NTK Θ for one pair of inputs.
+public struct KernelValue: Sendable, Hashable {
+    public var nngp: Double
+    public var ntk: Double
+    public init(nngp: Double, ntk: Double) { self.nngp = nngp; self.ntk = ntk }
+}
+
+/// What the pair recursion needs to know about one input on its own: the variances
+/// K(x,x)(t,t) entering every spatial nonlinearity, and — when a nonlinearity follows the
+/// pooling — the pooled self-kernel. Cheap (O(P) per layer) except for that last case.
+public struct SelfKernel: Sendable {
+    /// `diag[i]`: the variances entering spatial op i (empty for linear ops).
+    var diag: [[Double]]
+    /// K and Θ of (x, x) right after the reduction, when needed.
+    var pooled: KernelValue?
+    /// The variance of the input entering the scalar phase (vector stacks).
+    var vectorVariance: Double?
+}
+
+/// Scratch buffers of one worker thread; never shared.
+final class Workspace {
+    let capacity: Int
+    let k0: UnsafeMutablePointer<Double>
+    var bufs: [UnsafeMutablePointer<Double>]
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        k0 = .allocate(capacity: self.capacity)
+        bufs = (0..<6).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: max(capacity, 1)) }
+    }
+    deinit {
+        k0.deallocate()
+        for b in bufs { b.deallocate() }
+    }
+}
+
+/// Evaluates the infinite-width kernels of a compiled `Stack`, pair by pair.
+///
+/// Exact speed-up (a): in a group stack every layer's kernel depends on the two group
+/// elements (r, r′) only through the relative element s = r′r⁻¹ — B_s(t, t′) — because
+/// the twisted window mean maps B_s to B_s and nonlinearities act entrywise. So one pair
+/// costs |G| CNN-sized recursions (one per s), not |G|² blocks, and the blocks are processed
+/// one s at a time (memory O(P²), never O(|G|²P²)). `group_pool` averages over s.
+public struct KernelEvaluator: Sendable {
+    public let stack: Stack
+    /// Largest pair block (entries) any spatial layer needs.
+    let blockCapacity: Int
+
+    public init(stack: Stack) throws {
+        if stack.isSpherical {
+            throw SpecError("layers", "SO(3) layers (s2_lift, so3_conv, so3_pool) are not evaluated by the plane-group engine yet")
+        }
+        self.stack = stack
+        if stack.isImageStack {
+            let p = stack.spec.inputShape[0] * stack.spec.inputShape[1]
+            blockCapacity = p * p
+        } else {
+            blockCapacity = 1
+        }
+    }
+
+    public init(spec: ArchitectureSpec) throws { try self.init(stack: try Stack(spec)) }
+
+    /// Number of features of one input (H·W·C or D).
+    public var inputSize: Int { stack.spec.inputShape.reduce(1, *) }
+
+    func makeWorkspace() -> Workspace { Workspace(capacity: blockCapacity) }
+
+    // MARK: self kernels
+
+    /// The per-input quantities of `SelfKernel` for input `x` (length `inputSize`).
+    public func selfKernel(_ x: UnsafeBufferPointer<Double>) -> SelfKernel {
+        let ws = makeWorkspace()
+        return selfKernel(x, workspace: ws)
+    }
+
+    func selfKernel(_ x: UnsafeBufferPointer<Double>, workspace ws: Workspace) -> SelfKernel {
+        let spec = stack.spec
+        if !stack.isImageStack {
+            var s = 0.0
+            for v in x { s += v * v }
+            return SelfKernel(diag: [], pooled: nil, vectorVariance: s / Double(x.count))
+        }
+        let h = spec.inputShape[0], w = spec.inputShape[1], c = spec.inputShape[2]
+        var v = [Double](repeating: 0, count: h * w)
+        for t in 0..<(h * w) {
+            var acc = 0.0
+            for ch in 0..<c { let e = x[t * c + ch]; acc += e * e }
+            v[t] = acc / Double(c)
+        }
+        var diag: [[Double]] = []
+        var ch = h, cw = w
+        for op in stack.spatial {
+            switch op.kind {
+            case .linear(let m):
+                let sum = WindowSum.diagonal(v, h: ch, w: cw, map: m)
+                let scale = m.w2 / Double(m.kh * m.kw)
+                v = sum.map { scale * $0 + m.b2 }
+                ch = m.outH; cw = m.outW
+                diag.append([])
+            case .activation(let a):
+                diag.append(v)
+                v = v.map { a.varianceMap($0) }
+            }
+        }
+        var sk = SelfKernel(diag: diag, pooled: nil, vectorVariance: nil)
+        if stack.needsPooledSelf {
+            sk.pooled = reducedPair(x, x, sk, sk, workspace: ws)
+        }
+        return sk
+    }
+
+    // MARK: pairs
+
+    /// K and Θ of the scalar output for (x1, x2).
+    public func pair(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+                     _ s1: SelfKernel, _ s2: SelfKernel) -> KernelValue {
+        pair(x1, x2, s1, s2, workspace: makeWorkspace())
+    }
+
+    func pair(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+              _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace) -> KernelValue {
+        if !stack.isImageStack {
+            var dot = 0.0
+            for i in 0..<x1.count { dot += x1[i] * x2[i] }
+            return scalarPhase(KernelValue(nngp: dot / Double(x1.count), ntk: 0),
+                               v1: s1.vectorVariance ?? 0, v2: s2.vectorVariance ?? 0)
+        }
+        let red = reducedPair(x1, x2, s1, s2, workspace: ws)
+        return scalarPhase(red, v1: s1.pooled?.nngp ?? 0, v2: s2.pooled?.nngp ?? 0)
+    }
+
+    /// The scalar phase: dense layers and nonlinearities on one pair entry, with the two
+    /// inputs' variances carried alongside. (c) of the exact speed-ups: MLPs never leave it.
+    func scalarPhase(_ start: KernelValue, v1 start1: Double, v2 start2: Double) -> KernelValue {
+        var k = start.nngp, th = start.ntk, v1 = start1, v2 = start2
+        for op in stack.scalar {
+            switch op.kind {
+            case .dense(let a, let fanIn, let param):
+                let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
+                let alpha = param == .ntk ? w2 : fanIn
+                let beta = param == .ntk ? b2 : (a.bStd == nil ? 0 : 1)
+                th = alpha * k + w2 * th + beta
+                k = w2 * k + b2
+                v1 = w2 * v1 + b2
+                v2 = w2 * v2 + b2
+            case .activation(let act):
+                let r = act.dual(k: k, v1: v1, v2: v2)
+                k = r.k
+                th *= r.kdot
+                v1 = act.varianceMap(v1)
+                v2 = act.varianceMap(v2)
+            }
+        }
+        return KernelValue(nngp: k, ntk: th)
+    }
+
+    /// K and Θ right after the reduction layer, averaged over the relative group elements.
+    func reducedPair(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+                     _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace) -> KernelValue {
+        inputKernel(x1, x2, into: ws.k0)
+        guard let red = stack.reduction else { return KernelValue(nngp: 0, ntk: 0) }
+        let group = stack.group ?? .c1
+        // flatten reads the diagonal t = t′ at r = r′, i.e. only s = identity.
+        let elements = red.kind == .diagonal ? [Matrix2.identity] : group.elements
+        var sumK = 0.0, sumT = 0.0
+        for s in elements {
+            let same = x1.baseAddress == x2.baseAddress && x1.count == x2.count && s == .identity
+            let r = spatialBlock(s: s, s1, s2, selfPair: same, workspace: ws, capture: nil)
+            let (k, th, dims) = (r.k, r.theta, r.dims)
+            let p1 = dims[0] * dims[1], p2 = dims[2] * dims[3]
+            switch red.kind {
+            case .mean:
+                var ak = 0.0, at = 0.0
+                for i in 0..<(p1 * p2) { ak += k[i] }
+                if let th { for i in 0..<(p1 * p2) { at += th[i] } }
+                sumK += ak / Double(p1 * p2); sumT += at / Double(p1 * p2)
+            case .diagonal:
+                var ak = 0.0, at = 0.0
+                for i in 0..<p1 { ak += k[i * p2 + i] }
+                if let th { for i in 0..<p1 { at += th[i * p2 + i] } }
+                sumK += ak / Double(p1); sumT += at / Double(p1)
+            }
+        }
+        return KernelValue(nngp: sumK / Double(elements.count), ntk: sumT / Double(elements.count))
+    }
+
+    /// K⁰(t, t′) = Σ_c x1(t, c)·x2(t′, c) / C as a P×P block (one dgemm).
+    func inputKernel(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+                     into out: UnsafeMutablePointer<Double>) {
+        let shape = stack.spec.inputShape
+        let p = Int32(shape[0] * shape[1]), c = Int32(shape[2])
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, p, p, c, 1.0 / Double(c),
+                    x1.baseAddress, c, x2.baseAddress, c, 0, out, p)
+    }
+
+    struct BlockResult {
+        let k: UnsafeMutablePointer<Double>
+        let theta: UnsafeMutablePointer<Double>?
+        let dims: [Int]
+    }
+
+    /// Runs the spatial phase for one relative element s, starting from `ws.k0`.
+    /// `capture(opIndex, result)` sees the block after every op (for layer-wise views).
+    func spatialBlock(s: Matrix2, _ s1: SelfKernel, _ s2: SelfKernel, selfPair: Bool = false, workspace ws: Workspace,
+                      capture: ((Int, BlockResult) -> Void)?) -> BlockResult {
+        let shape = stack.spec.inputShape
+        var dims = [shape[0], shape[1], shape[0], shape[1]]
+        let n = dims.reduce(1, *)
+        var kCur = ws.bufs[0], kOut = ws.bufs[1], kScr = ws.bufs[2]
+        var tCur = ws.bufs[3], tOut = ws.bufs[4]
+        let tScr = ws.bufs[5]
+        kCur.update(from: ws.k0, count: n)
+        var thetaZero = true
+        for (oi, op) in stack.spatial.enumerated() {
+            switch op.kind {
+            case .linear(let m):
+                let out = WindowSum.twisted(map: m, s: s, dims: dims, k: kCur, kOut: kOut, kScratch: kScr,
+                                            theta: thetaZero ? nil : (UnsafePointer(tCur), tOut, tScr))
+                let cnt = out.reduce(1, *)
+                let inv = 1 / Double(m.kh * m.kw)
+                let kw2 = m.w2 * inv, b2 = m.b2, a = m.thetaFromK * inv, beta = m.thetaConst
+                if thetaZero {
+                    for i in 0..<cnt { let sk = kOut[i]; tOut[i] = a * sk + beta; kOut[i] = kw2 * sk + b2 }
+                } else {
+                    for i in 0..<cnt { let sk = kOut[i]; tOut[i] = a * sk + kw2 * tOut[i] + beta; kOut[i] = kw2 * sk + b2 }
+                }
+                thetaZero = false
+                swap(&kCur, &kOut)
+                swap(&tCur, &tOut)
+                dims = out
+            case .activation(let act):
+                BlockActivation.apply(act, k: kCur, theta: thetaZero ? nil : tCur,
+                                      rows: dims[0] * dims[1], cols: dims[2] * dims[3],
+                                      v1: s1.diag[oi], v2: s2.diag[oi], selfPair: selfPair)
+            }
+            capture?(oi, BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims))
+        }
+        return BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims)
+    }
+}

@@ -1,0 +1,224 @@
+/// A validated, compiled layer stack: the spec's layers folded into the three phases the
+/// kernel recursion runs through.
+///
+/// 1. **spatial** ops on (t, t′) blocks — `conv`, `lift`, `gconv`, pointwise nonlinearities;
+/// 2. one **reduction** to scalars — `global_avg_pool`, `group_pool` or `flatten`;
+/// 3. **scalar** ops — `dense` and nonlinearities (all of an MLP lives here).
+///
+/// Compilation checks that the layers fit together and reports problems located by layer.
+public struct Stack: Sendable {
+    public let spec: ArchitectureSpec
+    /// The group of the lifted segment (C1 for a plain CNN, nil for MLPs).
+    public let group: PointGroup?
+    /// The shape after each layer (index = spec layer index).
+    public let shapes: [FeatureShape]
+    let spatial: [SpatialOp]
+    let reduction: Reduction?
+    let scalar: [ScalarOp]
+
+    /// Input channel count for images, dimension for vectors.
+    public var inputFeatures: Int { spec.inputShape.last ?? 1 }
+    public var isImageStack: Bool { spec.inputShape.count == 3 }
+    /// True when the stack has SO(3) layers (evaluated by the spherical engine).
+    public let isSpherical: Bool
+    /// Whether a nonlinearity follows the reduction, so pooled self-kernels are needed.
+    var needsPooledSelf: Bool { scalar.contains { if case .activation = $0.kind { true } else { false } } }
+
+    public init(_ spec: ArchitectureSpec) throws {
+        self.spec = spec
+        var shapes: [FeatureShape] = []
+        var spatial: [SpatialOp] = []
+        var reduction: Reduction?
+        var scalar: [ScalarOp] = []
+        var group: PointGroup?
+        var spherical = false
+        var shape: FeatureShape
+        let param = spec.parameterization
+        if spec.inputShape.count == 3 {
+            shape = .image(height: spec.inputShape[0], width: spec.inputShape[1], channels: spec.inputShape[2])
+        } else {
+            shape = .vector(spec.inputShape[0])
+        }
+        for (i, layer) in spec.layers.enumerated() {
+            let path = "layers[\(i)]"
+            func channelsOut(_ a: LayerSpec.Affine) throws -> Int {
+                if let w = a.width { return w }
+                if param == .standard {
+                    throw SpecError("\(path).width", "the standard parameterization needs the layer's width")
+                }
+                return 1 // irrelevant in the NTK parameterization's limit
+            }
+            func convOp(_ c: LayerSpec.Convolution, h: Int, w: Int, cin: Int, g: PointGroup?, twisted: Bool) throws -> (SpatialOp, Int, Int) {
+                let kh = c.filter[0], kw = c.filter[1]
+                if c.padding == .valid && (kh > h || kw > w) {
+                    throw SpecError("\(path).filter", "filter \(kh)×\(kw) is larger than the \(h)×\(w) input under valid padding")
+                }
+                if let g {
+                    if kh % 2 == 0 || kw % 2 == 0 {
+                        throw SpecError("\(path).filter", "group layers need odd filter sizes so the filter has a centre to turn about, got \(kh)×\(kw)")
+                    }
+                    if g.needsSquareGrid && kh != kw {
+                        throw SpecError("\(path).filter", "\(g.name) turns filters by 90°, so the filter must be square, got \(kh)×\(kw)")
+                    }
+                }
+                let oh = c.padding == .valid ? h - kh + 1 : h
+                let ow = c.padding == .valid ? w - kw + 1 : w
+                let fanIn = Double(cin * kh * kw * (twisted && !(layer.isLift) ? (g?.order ?? 1) : 1))
+                let op = SpatialOp(layerIndex: i, kind: .linear(LinearMap(
+                    kh: kh, kw: kw, padding: c.padding, affine: c.affine, fanIn: fanIn,
+                    inH: h, inW: w, outH: oh, outW: ow, parameterization: param)))
+                return (op, oh, ow)
+            }
+            if reduction != nil || shape.isVector {
+                // Scalar phase.
+                switch layer {
+                case .dense(let a):
+                    let fan: Double
+                    if case .vector(let d) = shape { fan = Double(d) } else { fan = 1 }
+                    scalar.append(ScalarOp(layerIndex: i, kind: .dense(a, fanIn: fan, param: param)))
+                    shape = .vector(try channelsOut(a))
+                case .activation(let act):
+                    if let last = spec.layers[..<i].last, case .flatten = last {
+                        throw SpecError("\(path).type", "a nonlinearity right after flatten is not supported; put it before flatten")
+                    }
+                    scalar.append(ScalarOp(layerIndex: i, kind: .activation(act)))
+                case .conv, .lift, .gconv:
+                    throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are a vector \(shape)")
+                case .globalAvgPool, .groupPool, .flatten:
+                    throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are already a vector \(shape)")
+                case .s2Lift, .so3Conv, .so3Pool:
+                    throw SpecError("\(path).type", "\(layer.typeName) needs a spherical signal input")
+                }
+                shapes.append(shape)
+                continue
+            }
+            switch (layer, shape) {
+            case (.s2Lift, _), (.so3Conv, _), (.so3Pool, _):
+                spherical = true
+                shapes.append(shape)
+                continue
+            case (.conv(let c), .image(let h, let w, let cin)):
+                let (op, oh, ow) = try convOp(c, h: h, w: w, cin: cin, g: nil, twisted: false)
+                spatial.append(op)
+                shape = .image(height: oh, width: ow, channels: try channelsOut(c.affine))
+                group = group ?? .c1
+            case (.conv, .lifted):
+                throw SpecError("\(path).type", "conv on a lifted feature map would break equivariance; use gconv")
+            case (.lift(let gc), .image(let h, let w, let cin)):
+                if gc.group.needsSquareGrid && h != w {
+                    throw SpecError("\(path).group", "\(gc.group.name) rotates by 90°, which needs a square input, got \(h)×\(w)")
+                }
+                let (op, oh, ow) = try convOp(gc.conv, h: h, w: w, cin: cin, g: gc.group, twisted: true)
+                if spatial.contains(where: { if case .linear = $0.kind { true } else { false } }) {
+                    throw SpecError("\(path).type", "lift must come before any conv: a plain conv before the lift is not equivariant to \(gc.group.name) rotations of the input")
+                }
+                spatial.append(op)
+                group = gc.group
+                shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine), group: gc.group)
+            case (.lift, .lifted):
+                throw SpecError("\(path).type", "the features are already lifted; use gconv")
+            case (.gconv, .image):
+                throw SpecError("\(path).type", "gconv before lift: lift the image to the group first")
+            case (.gconv(let gc), .lifted(let h, let w, let cin, let g)):
+                if gc.group != g {
+                    throw SpecError("\(path).group", "gconv on \(gc.group.name) after a lift to \(g.name); the groups must match")
+                }
+                let (op, oh, ow) = try convOp(gc.conv, h: h, w: w, cin: cin, g: g, twisted: true)
+                spatial.append(op)
+                shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine), group: g)
+            case (.activation(let act), _):
+                spatial.append(SpatialOp(layerIndex: i, kind: .activation(act)))
+            case (.globalAvgPool, .image(let h, let w, let c)):
+                reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
+                shape = .vector(c)
+            case (.globalAvgPool, .lifted):
+                throw SpecError("\(path).type", "global_avg_pool on a lifted map keeps the group axis; use group_pool for an invariant readout")
+            case (.groupPool, .lifted(let h, let w, let c, _)):
+                reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
+                shape = .vector(c)
+            case (.groupPool, .image):
+                throw SpecError("\(path).type", "group_pool needs a lifted feature map (add a lift layer first)")
+            case (.flatten, .image(let h, let w, let c)):
+                reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w), positions: h * w)
+                shape = .vector(c * h * w)
+            case (.flatten, .lifted(let h, let w, let c, let g)):
+                reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w * g.order), positions: h * w)
+                shape = .vector(c * h * w * g.order)
+            case (.dense, _):
+                throw SpecError("\(path).type", "dense on an unpooled image \(shape); add global_avg_pool, group_pool or flatten first")
+            default:
+                throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
+            }
+            shapes.append(shape)
+        }
+        if spherical {
+            self.group = nil; self.shapes = shapes
+            self.spatial = []; self.reduction = nil; self.scalar = []; self.isSpherical = true
+            return
+        }
+        if !shape.isVector {
+            throw SpecError("layers", "the stack ends on an image \(shape); end with a pooling or flatten layer and a dense readout")
+        }
+        if let r = reduction, r.kind == .diagonal, let next = spec.layers[(r.layerIndex + 1)...].first {
+            if case .dense = next {} else {
+                throw SpecError("layers[\(r.layerIndex + 1)].type", "flatten must be followed by dense")
+            }
+        }
+        self.group = spec.inputShape.count == 3 ? (group ?? .c1) : nil
+        self.shapes = shapes
+        self.spatial = spatial
+        self.reduction = reduction
+        self.scalar = scalar
+        self.isSpherical = false
+    }
+}
+
+extension FeatureShape {
+    var isVector: Bool { if case .vector = self { true } else { false } }
+}
+
+extension LayerSpec {
+    var isLift: Bool { if case .lift = self { true } else { false } }
+}
+
+/// A linear layer's kernel map over taps: K ↦ W²·A(K) + b², Θ ↦ α·A(K) + W²·A(Θ) + β with
+/// (α, β) = (W², b²) for `ntk` and (fan_in, [bias]) for `standard` (neural-tangents).
+struct LinearMap: Sendable {
+    let kh: Int, kw: Int
+    let padding: Padding
+    let affine: LayerSpec.Affine
+    let fanIn: Double
+    let inH: Int, inW: Int, outH: Int, outW: Int
+    let parameterization: Parameterization
+
+    var w2: Double { affine.wStd * affine.wStd }
+    var b2: Double { (affine.bStd ?? 0) * (affine.bStd ?? 0) }
+    /// Coefficient of A(K) in the new Θ.
+    var thetaFromK: Double { parameterization == .ntk ? w2 : fanIn }
+    /// Constant added to the new Θ.
+    var thetaConst: Double { parameterization == .ntk ? b2 : (affine.bStd == nil ? 0 : 1) }
+}
+
+struct SpatialOp: Sendable {
+    enum Kind: Sendable { case linear(LinearMap), activation(Activation) }
+    let layerIndex: Int
+    let kind: Kind
+}
+
+struct Reduction: Sendable {
+    enum Kind: Sendable { case mean, diagonal }
+    let layerIndex: Int
+    let kind: Kind
+    /// The features after the reduction (the next dense layer's fan-in).
+    let fanIn: Double
+    let positions: Int
+}
+
+struct ScalarOp: Sendable {
+    enum Kind: Sendable {
+        case dense(LayerSpec.Affine, fanIn: Double, param: Parameterization)
+        case activation(Activation)
+    }
+    let layerIndex: Int
+    let kind: Kind
+}

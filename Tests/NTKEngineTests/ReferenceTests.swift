@@ -1,0 +1,40 @@
+import Foundation
+import XCTest
+@testable import NTKEngine
+
+/// Locates `../shared/reference` relative to the package root.
+enum Fixtures {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var referenceDir: URL {
+        if let env = ProcessInfo.processInfo.environment["ENTK_REFERENCE_DIR"] { return URL(fileURLWithPath: env) }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference")
+    }
+    static func referenceFiles() throws -> [URL] {
+        let files = try FileManager.default.contentsOfDirectory(at: referenceDir, includingPropertiesForKeys: nil)
+        return files.filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+}
+
+final class ReferenceTests: XCTestCase {
+    func testEveryPlaneReferenceFilePasses() throws {
+        let files = try Fixtures.referenceFiles()
+        XCTAssertGreaterThan(files.count, 20, "reference folder not found at \(Fixtures.referenceDir.path)")
+        var checked = 0
+        for f in files where !f.lastPathComponent.hasPrefix("so3_") {
+            let c = try ReferenceCase.load(path: f.path)
+            let r = try c.check(threads: 2)
+            XCTAssertTrue(r.passed, "\(f.lastPathComponent): nngp err \(r.nngpError), ntk err \(r.ntkError), tol \(r.tolerance)")
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 29)
+    }
+}
+
+final class ReferencePrintTests: XCTestCase {
+    func testPrintErrors() throws {
+        for f in try Fixtures.referenceFiles() where !f.lastPathComponent.hasPrefix("so3_") {
+            let r = try ReferenceCase.load(path: f.path).check(threads: 1)
+            print(String(format: "%-50@ %.2e %.2e", f.lastPathComponent as NSString, r.nngpError, r.ntkError))
+        }
+    }
+}
