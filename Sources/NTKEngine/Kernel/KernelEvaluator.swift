@@ -134,9 +134,9 @@ public struct KernelEvaluator: Sendable {
 
     /// The scalar phase: dense layers and nonlinearities on one pair entry, with the two
     /// inputs' variances carried alongside. (c) of the exact speed-ups: MLPs never leave it.
-    func scalarPhase(_ start: KernelValue, v1 start1: Double, v2 start2: Double) -> KernelValue {
+    func scalarPhase(_ start: KernelValue, v1 start1: Double, v2 start2: Double, ops: [ScalarOp]? = nil) -> KernelValue {
         var k = start.nngp, th = start.ntk, v1 = start1, v2 = start2
-        for op in stack.scalar {
+        for op in ops ?? stack.scalar {
             switch op.kind {
             case .dense(let a, let fanIn, let param):
                 let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
