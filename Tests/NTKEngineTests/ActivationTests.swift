@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import NTKEngine
 
@@ -62,5 +63,21 @@ final class ActivationTests: XCTestCase {
         XCTAssertEqual(q.weights.reduce(0, +), 1, accuracy: 1e-14)
         XCTAssertEqual(m2, 1, accuracy: 1e-13)
         XCTAssertEqual(m4, 3, accuracy: 1e-12)
+    }
+}
+
+final class VectorMathTests: XCTestCase {
+    /// The vectorised arccos agrees with libm to a few ulps over [−1, 1], including the
+    /// branch points ±½ and the ends.
+    func testVectorAcosMatchesLibm() {
+        var worst = 0.0
+        var xs: [Double] = [-1, -0.5, -0.5000000001, 0, 0.5, 0.4999999999, 1, 1 - 1e-16, -1 + 1e-16, 1e-300]
+        for i in 0...20000 { xs.append(-1 + 2 * Double(i) / 20000) }
+        for x in xs {
+            let a = VectorMath.acos(x), b = Foundation.acos(x)
+            worst = max(worst, abs(a - b) / max(b, 1e-300))
+            if b == 0 { XCTAssertEqual(a, 0) }
+        }
+        XCTAssertLessThan(worst, 1e-15)
     }
 }

@@ -1,59 +1,98 @@
 import Foundation
 
-/// Applies a nonlinearity's dual to a whole (t, t′) block in place:
+/// Applies a nonlinearity's dual to a (t, t′) block in place, one row t at a time:
 /// K(t,t′) ← E[φφ], Θ(t,t′) ← E[φ′φ′]·Θ(t,t′), with variances v₁(t) and v₂(t′).
-enum BlockActivation {
-    /// `selfPair`: the block is K(x, x) at s = identity, so its diagonal correlations are
-    /// exactly 1 — set them so, since arccos near 1 turns a rounding error of 1e-16 in the
-    /// correlation into 1e-8 in the angle.
-    static func apply(_ act: Activation, k: UnsafeMutablePointer<Double>, theta: UnsafeMutablePointer<Double>?,
-                      rows: Int, cols: Int, v1: [Double], v2: [Double], selfPair: Bool = false) {
-        switch act {
-        case .abRelu(let a, let b):
-            abRelu(a: a, b: b, k: k, theta: theta, rows: rows, cols: cols, v1: v1, v2: v2, selfPair: selfPair)
-        case .identity:
-            return
-        default:
-            for i in 0..<rows {
-                let vi = v1[i]
-                let krow = k + i * cols
-                for j in 0..<cols {
-                    let kv = selfPair && i == j ? vi : krow[j]
-                    let r = act.dual(k: kv, v1: vi, v2: v2[j])
-                    krow[j] = r.k
-                    if let th = theta { th[i * cols + j] *= r.kdot }
-                }
-            }
+///
+/// `selfPair`: the block is K(x, x) at s = identity, so its diagonal correlations are
+/// exactly 1 — set them so, since arccos near 1 turns a rounding error of 1e-16 in the
+/// correlation into 1e-8 in the angle.
+struct BlockActivation {
+    let act: Activation
+    let v1: [Double]
+    let v2: [Double]
+    let s2: [Double], is2: [Double]
+    let selfPair: Bool
+    /// The vectorised ReLU path needs every variance positive.
+    let vectorReLU: Bool
+
+    init(_ act: Activation, v1: [Double], v2: [Double], selfPair: Bool) {
+        self.act = act; self.v1 = v1; self.v2 = v2; self.selfPair = selfPair
+        s2 = v2.map { $0 > 0 ? $0.squareRoot() : 0 }
+        is2 = s2.map { $0 > 0 ? 1 / $0 : 0 }
+        if case .abRelu = act {
+            vectorReLU = v1.allSatisfy { $0 > 0 } && v2.allSatisfy { $0 > 0 }
+        } else {
+            vectorReLU = false
         }
     }
 
-    /// ReLU-family closed form, written as one loop over rows with the 1/√v factors hoisted.
-    static func abRelu(a: Double, b: Double, k: UnsafeMutablePointer<Double>, theta: UnsafeMutablePointer<Double>?,
-                       rows: Int, cols: Int, v1: [Double], v2: [Double], selfPair: Bool) {
+    /// The whole block (rows × cols).
+    func apply(k: UnsafeMutablePointer<Double>, theta: UnsafeMutablePointer<Double>?, rows: Int, cols: Int) {
+        for i in 0..<rows { applyRow(i, k: k + i * cols, theta: theta.map { $0 + i * cols }, cols: cols) }
+    }
+
+    /// Row t = i of the block.
+    @inline(__always)
+    func applyRow(_ i: Int, k krow: UnsafeMutablePointer<Double>, theta trow: UnsafeMutablePointer<Double>?, cols: Int) {
+        if case .identity = act { return }
+        if vectorReLU, case .abRelu(let a, let b) = act {
+            reluRow(i, a: a, b: b, k: krow, theta: trow, cols: cols)
+            return
+        }
+        let vi = v1[i]
+        for j in 0..<cols {
+            let kv = selfPair && i == j ? vi : krow[j]
+            let r = act.dual(k: kv, v1: vi, v2: v2[j])
+            krow[j] = r.k
+            trow?[j] *= r.kdot
+        }
+    }
+
+    /// ReLU-family closed form, vectorised 4 entries at a time with the 1/√v factors hoisted:
+    /// c = K/√(v₁v₂), θ = arccos c, K̇ = (a²+b²)/2 − (a−b)²θ/2π,
+    /// K' = (a−b)²·√(v₁v₂)·sin θ/2π + K̇·K (neural-tangents' `ABRelu`).
+    @inline(__always)
+    func reluRow(_ i: Int, a: Double, b: Double, k krow: UnsafeMutablePointer<Double>,
+                 theta trow: UnsafeMutablePointer<Double>?, cols: Int) {
+        typealias V = SIMD4<Double>
         let sumSq = (a * a + b * b) / 2
-        let diff2 = (a - b) * (a - b)
-        let inv2pi = 1 / (2 * Double.pi)
-        let s2 = v2.map { $0 > 0 ? $0.squareRoot() : 0 }
-        let is2 = s2.map { $0 > 0 ? 1 / $0 : 0 }
-        for i in 0..<rows {
-            let s1 = v1[i] > 0 ? v1[i].squareRoot() : 0
-            let is1 = s1 > 0 ? 1 / s1 : 0
-            let krow = k + i * cols
-            let trow = theta.map { $0 + i * cols }
-            for j in 0..<cols {
-                let kv = krow[j]
-                if is1 == 0 || is2[j] == 0 {
-                    krow[j] = sumSq * kv
-                    if let t = trow { t[j] *= sumSq }
-                    continue
+        let c1 = (a - b) * (a - b) / (2 * Double.pi)
+        let s1 = v1[i].squareRoot()
+        let is1 = 1 / s1
+        let diag = selfPair && i < cols
+        let keepK = diag ? krow[i] : 0
+        let keepT = diag ? (trow?[i] ?? 0) : 0
+        s2.withUnsafeBufferPointer { s2p in
+            is2.withUnsafeBufferPointer { is2p in
+                guard let s2b = s2p.baseAddress, let is2b = is2p.baseAddress else { return }
+                let one = V(repeating: 1), minusOne = V(repeating: -1)
+                var j = 0
+                while j + 4 <= cols {
+                    let kv = VectorMath.load(krow + j)
+                    var c = kv * is1 * VectorMath.load(is2b + j)
+                    c.replace(with: one, where: c .> one)
+                    c.replace(with: minusOne, where: c .< minusOne)
+                    let th = VectorMath.acos(c)
+                    let dot = sumSq - c1 * th
+                    let sinv = ((1 - c) * (1 + c)).squareRoot()
+                    VectorMath.store((c1 * s1) * sinv * VectorMath.load(s2b + j) + dot * kv, krow + j)
+                    if let t = trow { VectorMath.store(VectorMath.load(t + j) * dot, t + j) }
+                    j += 4
                 }
-                let c = selfPair && i == j ? 1 : max(-1, min(1, kv * is1 * is2[j]))
-                let theta = Foundation.acos(c)
-                let dot = sumSq - diff2 * theta / (2 * Double.pi)
-                let sinv = max(0, (1 - c) * (1 + c)).squareRoot()
-                krow[j] = diff2 * sinv * s1 * s2[j] * inv2pi + dot * kv
-                if let t = trow { t[j] *= dot }
+                while j < cols {
+                    let kv = krow[j]
+                    let c = max(-1, min(1, kv * is1 * is2b[j]))
+                    let dot = sumSq - c1 * VectorMath.acos(c)
+                    krow[j] = c1 * s1 * max(0, (1 - c) * (1 + c)).squareRoot() * s2b[j] + dot * kv
+                    trow?[j] *= dot
+                    j += 1
+                }
             }
+        }
+        if diag {
+            // Exact correlation 1 on the self diagonal: θ = 0, K̇ = (a²+b²)/2.
+            krow[i] = sumSq * keepK
+            trow?[i] = keepT * sumSq
         }
     }
 }

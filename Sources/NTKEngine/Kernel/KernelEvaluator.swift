@@ -214,29 +214,42 @@ public struct KernelEvaluator: Sendable {
         let tScr = ws.bufs[5]
         kCur.update(from: ws.k0, count: n)
         var thetaZero = true
-        for (oi, op) in stack.spatial.enumerated() {
-            switch op.kind {
+        var oi = 0
+        let ops = stack.spatial
+        while oi < ops.count {
+            switch ops[oi].kind {
             case .linear(let m):
-                let out = WindowSum.twisted(map: m, s: s, dims: dims, k: kCur, kOut: kOut, kScratch: kScr,
-                                            theta: thetaZero ? nil : (UnsafePointer(tCur), tOut, tScr))
-                let cnt = out.reduce(1, *)
+                // A linear op fused with the nonlinearity after it (when there is one): each
+                // output slab is scaled and passed through the dual while it is in cache.
+                var fusedAct: BlockActivation?
+                if capture == nil, oi + 1 < ops.count, case .activation(let act) = ops[oi + 1].kind {
+                    fusedAct = BlockActivation(act, v1: s1.diag[oi + 1], v2: s2.diag[oi + 1], selfPair: selfPair)
+                }
                 let inv = 1 / Double(m.kh * m.kw)
                 let kw2 = m.w2 * inv, b2 = m.b2, a = m.thetaFromK * inv, beta = m.thetaConst
-                if thetaZero {
-                    for i in 0..<cnt { let sk = kOut[i]; tOut[i] = a * sk + beta; kOut[i] = kw2 * sk + b2 }
-                } else {
-                    for i in 0..<cnt { let sk = kOut[i]; tOut[i] = a * sk + kw2 * tOut[i] + beta; kOut[i] = kw2 * sk + b2 }
+                let zero = thetaZero
+                let out = WindowSum.twisted(map: m, s: s, dims: dims, k: kCur, kOut: kOut, kScratch: kScr,
+                                            theta: thetaZero ? nil : (UnsafePointer(tCur), tOut, tScr)) { t, kSlab, tSlab, cnt in
+                    let tDst = tOut + (kSlab - kOut)
+                    if zero {
+                        for i in 0..<cnt { let sk = kSlab[i]; tDst[i] = a * sk + beta; kSlab[i] = kw2 * sk + b2 }
+                    } else if let ts = tSlab {
+                        for i in 0..<cnt { let sk = kSlab[i]; ts[i] = a * sk + kw2 * ts[i] + beta; kSlab[i] = kw2 * sk + b2 }
+                    }
+                    fusedAct?.applyRow(t, k: kSlab, theta: tDst, cols: cnt)
                 }
                 thetaZero = false
                 swap(&kCur, &kOut)
                 swap(&tCur, &tOut)
                 dims = out
+                capture?(oi, BlockResult(k: kCur, theta: tCur, dims: dims))
+                if fusedAct != nil { oi += 1 }
             case .activation(let act):
-                BlockActivation.apply(act, k: kCur, theta: thetaZero ? nil : tCur,
-                                      rows: dims[0] * dims[1], cols: dims[2] * dims[3],
-                                      v1: s1.diag[oi], v2: s2.diag[oi], selfPair: selfPair)
+                BlockActivation(act, v1: s1.diag[oi], v2: s2.diag[oi], selfPair: selfPair)
+                    .apply(k: kCur, theta: thetaZero ? nil : tCur, rows: dims[0] * dims[1], cols: dims[2] * dims[3])
+                capture?(oi, BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims))
             }
-            capture?(oi, BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims))
+            oi += 1
         }
         return BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims)
     }

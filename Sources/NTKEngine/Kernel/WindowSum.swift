@@ -4,69 +4,83 @@
 /// the relative group element (identity for plain convolutions). S is a signed permutation,
 /// so each tap axis of e moves exactly one axis of t and one axis of t′: the k_h·k_w-tap
 /// window factorises into a k_h-tap pass and a k_w-tap pass — (b) of the exact speed-ups:
-/// k_h + k_w additions per entry instead of k_h·k_w.
+/// k_h + k_w additions per entry instead of k_h·k_w. Each pass adds whole contiguous slabs
+/// (vectorised), row by row only where a shift crosses a row boundary.
 enum WindowSum {
     /// One pass: dst[o] = Σ_j src[o + shift_j] where the shift moves axis `a` (0 or 1) by
     /// `shiftA[j]` and axis `b` (2 or 3) by `shiftB[j]`. Out-of-range indices wrap (circular)
     /// or contribute zero (same); valid padding never leaves the input (`outDims` shrank).
-    /// Each (src, dst) pair in `arrays` gets the same pass.
-    static func pass(arrays: [(UnsafePointer<Double>, UnsafeMutablePointer<Double>)],
+    static func pass(src: UnsafePointer<Double>, dst: UnsafeMutablePointer<Double>,
                      inDims: [Int], outDims: [Int], a: Int, b: Int,
-                     shiftA: [Int], shiftB: [Int], padding: Padding) {
-        let n3 = inDims[3], o3 = outDims[3]
-        let inStride2 = n3, inStride1 = inDims[2] * n3, inStride0 = inDims[1] * inDims[2] * n3
-        let outCount = outDims[0] * outDims[1] * outDims[2] * o3
-        for (_, dst) in arrays { dst.initialize(repeating: 0, count: outCount) }
-        let taps = shiftA.count
-        @inline(__always) func resolve(_ i: Int, _ n: Int) -> Int {
-            if i >= 0 && i < n { return i }
-            if padding == .circular { return ((i % n) + n) % n }
-            return -1
+                     shiftA: [Int], shiftB: [Int], padding: Padding,
+                     finishSlab: ((Int, UnsafeMutablePointer<Double>) -> Void)? = nil) {
+        let outSlab = outDims[2] * outDims[3]
+        for t in 0..<(outDims[0] * outDims[1]) {
+            let d = dst + t * outSlab
+            passSlab(src: src, dst: d, slabIndex: t, inDims: inDims, outDims: outDims, a: a, b: b,
+                     shiftA: shiftA, shiftB: shiftB, padding: padding)
+            finishSlab?(t, d)
         }
-        var outRow = 0
-        for i0 in 0..<outDims[0] {
-            for i1 in 0..<outDims[1] {
-                for i2 in 0..<outDims[2] {
-                    let dOff = outRow * o3
-                    outRow += 1
-                    for j in 0..<taps {
-                        let s0 = resolve(a == 0 ? i0 + shiftA[j] : i0, inDims[0])
-                        let s1 = resolve(a == 1 ? i1 + shiftA[j] : i1, inDims[1])
-                        let s2 = resolve(b == 2 ? i2 + shiftB[j] : i2, inDims[2])
-                        if s0 < 0 || s1 < 0 || s2 < 0 { continue }
-                        let sOff = s0 * inStride0 + s1 * inStride1 + s2 * inStride2
-                        let r = b == 3 ? shiftB[j] : 0
-                        for (src, dst) in arrays {
-                            let srow = src + sOff, drow = dst + dOff
-                            if r == 0 && o3 == n3 {
-                                for x in 0..<o3 { drow[x] += srow[x] }
-                            } else {
-                                // Entries x with 0 ≤ x + r < n3 read directly; the rest wrap or are zero.
-                                let lo = max(0, -r), hi = min(o3, n3 - r)
-                                if lo < hi { for x in lo..<hi { drow[x] += srow[x + r] } }
-                                if padding == .circular {
-                                    for x in 0..<min(lo, o3) { drow[x] += srow[x + r + n3] }
-                                    if hi < o3 { for x in max(hi, 0)..<o3 { drow[x] += srow[x + r - n3] } }
-                                }
-                            }
-                        }
-                    }
+    }
+
+    /// The pass restricted to one output slab (i0, i1) = `slabIndex`.
+    static func passSlab(src: UnsafePointer<Double>, dst: UnsafeMutablePointer<Double>, slabIndex: Int,
+                         inDims: [Int], outDims: [Int], a: Int, b: Int,
+                         shiftA: [Int], shiftB: [Int], padding: Padding) {
+        let o1 = outDims[1]
+        let i0 = slabIndex / o1, i1 = slabIndex % o1
+        let n1 = inDims[1], inSlab = inDims[2] * inDims[3]
+        let outSlab = outDims[2] * outDims[3]
+        // Zeroed per slab, so it is still in L1 when the taps accumulate into it.
+        dst.initialize(repeating: 0, count: outSlab)
+        let circular = padding == .circular
+        for j in 0..<shiftA.count {
+            var s0 = a == 0 ? i0 + shiftA[j] : i0
+            var s1 = a == 1 ? i1 + shiftA[j] : i1
+            if s0 < 0 || s0 >= inDims[0] { if circular { s0 = ((s0 % inDims[0]) + inDims[0]) % inDims[0] } else { continue } }
+            if s1 < 0 || s1 >= n1 { if circular { s1 = ((s1 % n1) + n1) % n1 } else { continue } }
+            addShifted(dst: dst, src: src + (s0 * n1 + s1) * inSlab, n2: inDims[2], n3: inDims[3],
+                       o2: outDims[2], o3: outDims[3], b: b, r: shiftB[j], circular: circular)
+        }
+    }
+
+    /// dst (o2×o3) += src (n2×n3) shifted by r along axis b (2: rows, 3: within rows).
+    @inline(__always)
+    static func addShifted(dst d: UnsafeMutablePointer<Double>, src s: UnsafePointer<Double>, n2: Int, n3: Int,
+                           o2: Int, o3: Int, b: Int, r: Int, circular: Bool) {
+        if b == 2 {
+            let lo = max(0, -r), hi = min(o2, n2 - r)
+            if lo < hi { VectorMath.add(d + lo * o3, s + (lo + r) * n3, (hi - lo) * o3) }
+            if circular {
+                if lo > 0 { VectorMath.add(d, s + (n2 + r) * n3, lo * o3) }
+                if hi < o2 { VectorMath.add(d + hi * o3, s + (hi + r - n2) * n3, (o2 - hi) * o3) }
+            }
+        } else {
+            let lo = max(0, -r), hi = min(o3, n3 - r)
+            for i2 in 0..<o2 {
+                let drow = d + i2 * o3, srow = s + i2 * n3
+                if lo < hi { VectorMath.add(drow + lo, srow + lo + r, hi - lo) }
+                if circular {
+                    for x in 0..<lo { drow[x] += srow[x + r + n3] }
+                    if hi < o3 { for x in hi..<o3 { drow[x] += srow[x + r - n3] } }
                 }
             }
         }
     }
 
-    /// Per-tap input offsets along one axis of the first point t: input = output + (j − lo).
+    /// Per-tap input offsets along one axis: input = output + shift. For the second point of
+    /// a twisted pass (`sign` = −1) the taps run mirrored about the filter centre.
     static func shifts(taps k: Int, padding: Padding, sign: Int) -> [Int] {
         let lo = padding == .valid ? 0 : (k - 1) / 2
         return (0..<k).map { j in (sign >= 0 ? j : k - 1 - j) - lo }
     }
 
-    /// The twisted window mean of `map` applied to K (and Θ when given):
-    /// out(t, t′) = Σ_e in(t + e, t′ + S·e), unnormalised. `scratch*` hold the first pass.
+    /// The twisted window sum of `map` applied to K (and Θ when given):
+    /// out(t, t′) = Σ_e in(t + e, t′ + S·e), unnormalised. `*Scratch` hold the first pass.
     static func twisted(map: LinearMap, s: Matrix2, dims: [Int],
                         k: UnsafePointer<Double>, kOut: UnsafeMutablePointer<Double>, kScratch: UnsafeMutablePointer<Double>,
-                        theta: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)?) -> [Int] {
+                        theta: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)?,
+                        finish: ((_ t: Int, _ k: UnsafeMutablePointer<Double>, _ theta: UnsafeMutablePointer<Double>?, _ count: Int) -> Void)? = nil) -> [Int] {
         let kh = map.kh, kw = map.kw
         // Pass over e_y: moves t_y, and t′_y (S.a = ±1) or t′_x (S.c = ±1).
         let bY = s.a != 0 ? 2 : 3
@@ -74,22 +88,31 @@ enum WindowSum {
         var mid = dims
         mid[0] = map.outH
         mid[bY] = bY == 2 ? map.outH : map.outW
-        var arrays1: [(UnsafePointer<Double>, UnsafeMutablePointer<Double>)] = [(k, kScratch)]
-        if let th = theta { arrays1.append((th.0, th.2)) }
-        pass(arrays: arrays1, inDims: dims, outDims: mid, a: 0, b: bY,
-             shiftA: shifts(taps: kh, padding: map.padding, sign: 1),
-             shiftB: shifts(taps: kh, padding: map.padding, sign: signY), padding: map.padding)
+        let shA1 = shifts(taps: kh, padding: map.padding, sign: 1), shB1 = shifts(taps: kh, padding: map.padding, sign: signY)
+        pass(src: k, dst: kScratch, inDims: dims, outDims: mid, a: 0, b: bY, shiftA: shA1, shiftB: shB1, padding: map.padding)
+        if let th = theta {
+            pass(src: th.0, dst: th.2, inDims: dims, outDims: mid, a: 0, b: bY, shiftA: shA1, shiftB: shB1, padding: map.padding)
+        }
         // Pass over e_x: moves t_x, and t′_x (S.d) or t′_y (S.b).
         let bX = s.d != 0 ? 3 : 2
         let signX = s.d != 0 ? s.d : s.b
         var out = mid
         out[1] = map.outW
         out[bX] = bX == 3 ? map.outW : map.outH
-        var arrays2: [(UnsafePointer<Double>, UnsafeMutablePointer<Double>)] = [(UnsafePointer(kScratch), kOut)]
-        if let th = theta { arrays2.append((UnsafePointer(th.2), th.1)) }
-        pass(arrays: arrays2, inDims: mid, outDims: out, a: 1, b: bX,
-             shiftA: shifts(taps: kw, padding: map.padding, sign: 1),
-             shiftB: shifts(taps: kw, padding: map.padding, sign: signX), padding: map.padding)
+        let shA2 = shifts(taps: kw, padding: map.padding, sign: 1), shB2 = shifts(taps: kw, padding: map.padding, sign: signX)
+        let slab = out[2] * out[3]
+        if let th = theta {
+            // Θ's slab first, then K's; `finish` sees both slabs complete while they are hot.
+            pass(src: kScratch, dst: kOut, inDims: mid, outDims: out, a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding) { t, kSlab in
+                let tSlab = th.1 + t * slab
+                passSlab(src: th.2, dst: tSlab, slabIndex: t, inDims: mid, outDims: out, a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding)
+                finish?(t, kSlab, tSlab, slab)
+            }
+        } else {
+            pass(src: kScratch, dst: kOut, inDims: mid, outDims: out, a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding) { t, kSlab in
+                finish?(t, kSlab, nil, slab)
+            }
+        }
         return out
     }
 
