@@ -36,4 +36,28 @@ public enum AtomicFile {
             throw DataError(path: path, "cannot move temporary file into place: \(reason)")
         }
     }
+
+    /// Lets `produce` write a temporary file in the target's directory (for C libraries that
+    /// want a path, like libtiff), then moves it over `path` atomically.
+    public static func write(to path: String, using produce: (_ temporaryPath: String) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(path: dir.path, "cannot create directory: \(error.localizedDescription)")
+        }
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
+        do {
+            try produce(tmp)
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+        if rename(tmp, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw DataError(path: path, "cannot move temporary file into place: \(reason)")
+        }
+    }
 }
