@@ -140,9 +140,15 @@ final class LoaderTests: XCTestCase {
         let m = try MNIST5k.load(cacheDirectory: cache)
         XCTAssertEqual(m.count, 5000)
         XCTAssertEqual(m.classCounts, [Int](repeating: 500, count: 10))
-        let f = try FashionMNIST.load(.test, cacheDirectory: cache, limit: 100)
-        XCTAssertEqual(f.count, 100)
-        let t = try TexturePatches.load(.train, size: 16, perClass: 3, cacheDirectory: cache)
+        let f = try FashionMNIST.load(.test, cacheDirectory: cache)
+        XCTAssertEqual(f.count, 10000)
+        XCTAssertEqual(f.classCounts, [Int](repeating: 1000, count: 10))
+        XCTAssertEqual(f.images.max(), 1)
+        let t = try TexturePatches.load(.train, size: 16, perClass: 3, gray: false, cacheDirectory: cache)
         XCTAssertEqual(t.count, 12)
+        XCTAssertEqual(t.shape, [16, 16, 3])
+        // ihc is a colour image: its patches are not gray (R, G, B differ somewhere).
+        let ihc = t.image(at: 0)
+        XCTAssertTrue(stride(from: 0, to: ihc.count, by: 3).contains { ihc[$0] != ihc[$0 + 1] })
     }
 }
