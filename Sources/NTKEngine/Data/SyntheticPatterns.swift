@@ -20,7 +20,7 @@ public enum SyntheticPatterns {
         case blobs
         /// Concentric rings around a random centre.
         case rings
-        /// An L-shaped corner: a chiral-free but orientation-carrying shape.
+        /// An L-shaped corner: its orientation is random, its class is not.
         case corner
     }
 
@@ -104,7 +104,7 @@ public enum SyntheticPatterns {
             for y in 0..<h {
                 for x in 0..<w {
                     let (px, py) = u(y, x)
-                    let inLeft = px >= inset && px < inset + t && py >= inset
+                    let inLeft = px >= inset && px < inset + t && py >= inset && py < 1 - inset
                     let inBottom = py >= 1 - inset - t && py < 1 - inset && px >= inset
                     out[y * w + x] = inLeft || inBottom ? 1 : -1
                 }
