@@ -63,32 +63,51 @@ public enum Inflate {
     }
 }
 
-/// A canonical Huffman code: symbol counts per length and symbols ordered by code.
+/// A canonical Huffman code as a direct lookup table indexed by the next `maxLength` input
+/// bits (deflate packs codes most-significant bit first, so table indices are bit-reversed codes).
 private struct Huffman {
-    var counts = [Int](repeating: 0, count: 16)
-    var symbols: [Int]
+    /// `symbol << 4 | length` per index; 0 marks bit patterns that are not a code.
+    var table: [UInt32] = []
+    var maxLength = 0
 
     /// Builds the code from code lengths, rejecting over-subscribed codes (incomplete ones are
     /// allowed: deflate permits them, e.g. a block with a single distance code).
     init(lengths: ArraySlice<Int>, source: String) throws {
-        self.init(validLengths: lengths)
+        var counts = [Int](repeating: 0, count: 16)
+        for l in lengths { counts[l] += 1 }
         var left = 1
         for len in 1..<16 {
             left <<= 1
             left -= counts[len]
             if left < 0 { throw DataError(path: source, "corrupt deflate data (over-subscribed Huffman code)") }
         }
+        self.init(validLengths: lengths)
     }
 
     /// Builds the code without validation; for the fixed tables and after checking.
     init(validLengths lengths: ArraySlice<Int>) {
-        symbols = [Int](repeating: 0, count: lengths.count)
-        for l in lengths { counts[l] += 1 }
-        var offs = [Int](repeating: 0, count: 16)
-        for len in 1..<15 { offs[len + 1] = offs[len] + counts[len] }
-        for (sym, l) in lengths.enumerated() where l != 0 {
-            symbols[offs[l]] = sym
-            offs[l] += 1
+        var counts = [Int](repeating: 0, count: 16)
+        for l in lengths where l > 0 { counts[l] += 1 }
+        maxLength = lengths.max() ?? 0
+        guard maxLength > 0 else { return }
+        var next = [Int](repeating: 0, count: 16)
+        var code = 0
+        for len in 1..<16 {
+            code = (code + counts[len - 1]) << 1
+            next[len] = code
+        }
+        table = [UInt32](repeating: 0, count: 1 << maxLength)
+        for (sym, len) in lengths.enumerated() where len > 0 {
+            let c = next[len]
+            next[len] += 1
+            var r = 0
+            for k in 0..<len where c & (1 << k) != 0 { r |= 1 << (len - 1 - k) }
+            let entry = UInt32(sym) << 4 | UInt32(len)
+            var i = r
+            while i < table.count {
+                table[i] = entry
+                i += 1 << len
+            }
         }
     }
 }
@@ -134,20 +153,20 @@ private struct InflateState {
 
     @inline(__always)
     mutating func decode(_ h: Huffman) throws -> Int {
-        var code = 0, first = 0, index = 0
-        for len in 1..<16 {
-            if bitCount == 0 { try need(1) }
-            code |= Int(bitBuf & 1)
-            bitBuf >>= 1
-            bitCount -= 1
-            let count = h.counts[len]
-            if code - first < count { return h.symbols[index + code - first] }
-            index += count
-            first += count
-            first <<= 1
-            code <<= 1
+        let n = h.maxLength
+        guard n > 0 else { throw corrupt("empty Huffman code used") }
+        while bitCount < n, pos < input.endIndex { // near the end fewer than n bits may remain
+            bitBuf |= UInt64(input[pos]) << UInt64(bitCount)
+            pos += 1
+            bitCount += 8
         }
-        throw corrupt("code not in Huffman table")
+        let entry = h.table[Int(bitBuf & ((1 << UInt64(n)) - 1))]
+        let len = Int(entry & 15)
+        guard len != 0 else { throw corrupt("code not in Huffman table") }
+        guard len <= bitCount else { throw DataError(path: source, "deflate stream is truncated") }
+        bitBuf >>= UInt64(len)
+        bitCount -= len
+        return Int(entry >> 4)
     }
 
     mutating func run() throws {

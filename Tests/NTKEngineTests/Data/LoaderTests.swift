@@ -144,6 +144,11 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(f.count, 10000)
         XCTAssertEqual(f.classCounts, [Int](repeating: 1000, count: 10))
         XCTAssertEqual(f.images.max(), 1)
+        // Our inflater on the real gzip files of the Debian package gives the cached bytes.
+        let deb = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
+        if FileManager.default.fileExists(atPath: deb) {
+            XCTAssertEqual(try IDX.read(path: deb).data, try IDX.read(path: cache + "/fashion-mnist/t10k-labels-idx1-ubyte").data)
+        }
         let t = try TexturePatches.load(.train, size: 16, perClass: 3, gray: false, cacheDirectory: cache)
         XCTAssertEqual(t.count, 12)
         XCTAssertEqual(t.shape, [16, 16, 3])
