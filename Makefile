@@ -11,7 +11,7 @@ endif
 RELEASE := swift build -c release $(OPT_FLAGS)
 BIN := .build/release
 
-.PHONY: run test bench deps build verify clean
+.PHONY: run test bench deps build verify data clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -30,6 +30,10 @@ run: build
 test: deps
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+# Real datasets (Fashion-MNIST, MNIST-5k, scikit-image textures) into the cache; idempotent.
+data:
+	bash scripts/fetch-data.sh
 
 verify: build
 	$(BIN)/entk verify ../shared/reference

@@ -36,7 +36,7 @@ let package = Package(
             ]),
         .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),
 
-        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"]),
+        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"], exclude: ["IO/Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI"]),
