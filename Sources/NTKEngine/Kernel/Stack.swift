@@ -93,10 +93,24 @@ public struct Stack: Sendable {
                 continue
             }
             switch (layer, shape) {
-            case (.s2Lift, _), (.so3Conv, _), (.so3Pool, _):
+            case (.s2Lift(let sc), .image(let h, let w, let c)):
+                guard h == 2 * sc.bandwidthIn, w == 2 * sc.bandwidthIn - 1 else {
+                    throw SpecError("\(path).bandwidth_in", "s2_lift with bandwidth \(sc.bandwidthIn) needs a [\(2 * sc.bandwidthIn), \(2 * sc.bandwidthIn - 1), C] Driscoll–Healy input, got \(shape)")
+                }
                 spherical = true
-                shapes.append(shape)
-                continue
+                shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
+            case (.so3Conv(let sc), .spherical(let l, _, true)):
+                guard sc.bandwidthIn == l else {
+                    throw SpecError("\(path).bandwidth_in", "so3_conv expects bandwidth \(sc.bandwidthIn) but the previous layer gives \(l)")
+                }
+                shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
+            case (.so3Pool, .spherical(_, let c, true)):
+                reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: 1)
+                shape = .vector(c)
+            case (.s2Lift, _), (.so3Conv, _), (.so3Pool, _):
+                throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
+            case (.activation, .spherical):
+                break
             case (.conv(let c), .image(let h, let w, let cin)):
                 let (op, oh, ow) = try convOp(c, h: h, w: w, cin: cin, g: nil, twisted: false)
                 spatial.append(op)

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import NTKEngine
+
+/// `entk` — exact NNGP/NTK kernels of MLP, CNN and group-convolutional stacks.
+/// Without a subcommand it opens the workbench.
+@main
+struct Entk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "entk",
+        abstract: "Exact infinite-width kernels (NNGP, NTK) of MLP, CNN and group-convolutional networks.",
+        version: NTKEngine.version,
+        subcommands: [Verify.self, Kernel.self, Predict.self],
+        defaultSubcommand: nil)
+
+    func run() throws {
+        print(Entk.helpMessage())
+    }
+}
+
+/// Options shared by computing commands.
+struct ComputeOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+}
+
+/// A failure worded for the user; printed without a stack trace, exit code 1 (2 for usage).
+struct UserError: Error, CustomStringConvertible {
+    var description: String
+    init(_ s: String) { description = s }
+}
+
+func loadSpec(_ path: String) throws -> ArchitectureSpec {
+    guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read spec file \(path)") }
+    do { return try ArchitectureSpec.parse(json: data) } catch let e as SpecError {
+        throw UserError("\(path): \(e)")
+    }
+}
+
+/// Reads an input batch from .npy: shape (N, *input_shape) or (N, prod(input_shape)).
+func loadInputs(_ path: String, spec: ArchitectureSpec) throws -> InputBatch {
+    let a = try NPY.read(path: path)
+    let f = spec.inputShape.reduce(1, *)
+    guard let n = a.shape.first, a.shape.dropFirst().reduce(1, *) == f else {
+        throw UserError("\(path): shape \(a.shape) does not hold inputs of shape \(spec.inputShape) (expected (N, \(spec.inputShape.map(String.init).joined(separator: ", "))))")
+    }
+    _ = n
+    return try InputBatch(shape: spec.inputShape, data: a.data)
+}
+
+/// Runs a Gram computation with a progress line and Ctrl-C → cooperative cancel.
+func computeGram(_ engine: GramEngine, _ x1: InputBatch, _ x2: InputBatch?, quiet: Bool, label: String) throws -> KernelMatrices {
+    let progress = GramProgress()
+    signal(SIGINT, SIG_IGN)
+    let sigint = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    sigint.setEventHandler { progress.cancel() }
+    sigint.resume()
+    defer { sigint.cancel(); signal(SIGINT, SIG_DFL) }
+    // A dispatch source must be resumed before it is released, so the timer always runs
+    // and only prints on a terminal.
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    let show = !quiet && isatty(2) != 0
+    timer.schedule(deadline: .now() + 0.5, repeating: 0.5)
+    timer.setEventHandler {
+        if show {
+            let eta = progress.eta.map { String(format: "ETA %.0fs", $0) } ?? "ETA –"
+            FileHandle.standardError.write(Data(String(format: "\r%@ %5.1f%% (%d/%d pairs) %@   ", label, 100 * progress.fraction, progress.completed, progress.total, eta).utf8))
+        }
+    }
+    timer.resume()
+    defer { timer.cancel() }
+    do {
+        let r = try engine.compute(x1, x2, progress: progress)
+        if !quiet && isatty(2) != 0 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return r
+    } catch KernelError.cancelled {
+        throw UserError("\ninterrupted: \(label) cancelled after \(progress.completed) of \(progress.total) pairs; nothing was written")
+    }
+}

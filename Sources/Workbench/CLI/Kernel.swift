@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import NTKEngine
+
+/// `entk kernel` — Gram matrices K and Θ of a stack, written as .npy.
+struct Kernel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compute the NNGP and NTK Gram matrices of a stack.",
+        discussion: "Writes DIR/nngp.npy and DIR/ntk.npy (N1×N2, float64). Ctrl-C cancels cleanly and writes nothing.")
+
+    @Option(help: "Architecture spec (JSON, the reference FORMAT.md format).")
+    var spec: String
+    @Option(help: "Inputs x1, .npy of shape (N1, *input_shape).")
+    var x1: String
+    @Option(help: "Inputs x2 (default: x1, symmetric Gram).")
+    var x2: String?
+    @Option(help: "Output folder.")
+    var out: String
+    @Option(help: "Output dtype: float64 or float32.")
+    var dtype: String = "float64"
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        guard dtype == "float64" || dtype == "float32" else { throw UserError("--dtype must be float64 or float32, got \(dtype)") }
+        let s = try loadSpec(spec)
+        let a = try loadInputs(x1, spec: s)
+        let b = try x2.map { try loadInputs($0, spec: s) }
+        let engine = try GramEngine(spec: s, threads: compute.threads)
+        let t0 = Date()
+        let r = try computeGram(engine, a, b, quiet: compute.quiet, label: "kernel")
+        let dt = Date().timeIntervalSince(t0)
+        guard let outType = NPYDType(rawValue: dtype), outType == .float64 || outType == .float32 else {
+            throw UserError("--dtype must be float64 or float32, got \(dtype)")
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for (name, m) in [("nngp", r.nngp), ("ntk", r.ntk)] {
+            try NPY.write(try NPYArray(shape: [m.rows, m.cols], data: m.data), to: (out as NSString).appendingPathComponent("\(name).npy"), as: outType)
+        }
+        print(String(format: "wrote %@/nngp.npy and ntk.npy (%d×%d) in %.2fs", out, r.nngp.rows, r.nngp.cols, dt))
+    }
+}

@@ -1,2 +1,0 @@
-import NTKEngine
-print("entk \(NTKEngine.version)")
