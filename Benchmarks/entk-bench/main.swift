@@ -1,30 +1,110 @@
 import Foundation
 import NTKEngine
 
-// Quick timing harness (replaced by the full table below once stable).
-func stack(_ layers: String, shape: String) throws -> ArchitectureSpec {
-    try ArchitectureSpec.parse(json: Data("{\"parameterization\": \"ntk\", \"input_shape\": \(shape), \"layers\": [\(layers)]}".utf8))
+// `make bench`: Gram throughput of the issue's reference stacks, one child process per
+// (case, threads) so peak RSS is per case. `entk-bench --case NAME --threads T` runs one.
+
+struct Case {
+    let name: String
+    let spec: ArchitectureSpec
+    let n: Int
+    /// Arithmetic operations per pair (adds, multiplies, and ~40 for each arccos-based dual
+    /// entry), counted from the stack's shapes — the work the reduced recursion must do.
+    let flopsPerPair: Double
 }
-let conv = #"{"type": "conv", "filter": [3,3], "padding": "circular", "W_std": 1.4, "b_std": 0.1}, {"type": "relu"}"#
-let gconv = #"{"type": "gconv", "group": "C4", "filter": [3,3], "padding": "circular", "W_std": 1.4, "b_std": 0.1}, {"type": "relu"}"#
-let lift = #"{"type": "lift", "group": "C4", "filter": [3,3], "padding": "circular", "W_std": 1.4, "b_std": 0.1}, {"type": "relu"}"#
+
+func spec(_ layers: [String], shape: [Int]) -> ArchitectureSpec? {
+    let json = "{\"parameterization\": \"ntk\", \"input_shape\": \(shape), \"layers\": [\(layers.joined(separator: ","))]}"
+    return try? ArchitectureSpec.parse(json: Data(json.utf8))
+}
+
+let relu = #"{"type": "relu"}"#
+func conv(_ t: String, _ g: String? = nil) -> String {
+    let group = g.map { ", \"group\": \"\($0)\"" } ?? ""
+    return "{\"type\": \"\(t)\"\(group), \"filter\": [3, 3], \"padding\": \"circular\", \"W_std\": 1.4, \"b_std\": 0.1}"
+}
+let dense = #"{"type": "dense", "W_std": 1.0, "b_std": 0.05}"#
+
+func flops(positions p: Int, group: Int, linear: Int, activations: Int, k: Int = 3) -> Double {
+    let entries = Double(p * p * group)
+    return entries * (Double(linear) * Double(4 * k + 6) + Double(activations) * 45)
+}
+
+func cases() -> [Case] {
+    var out: [Case] = []
+    if let s = spec([dense, relu, dense, relu, dense], shape: [3072]) {
+        out.append(Case(name: "MLP 3×dense ReLU, N=1000, D=3072", spec: s, n: 1000, flopsPerPair: 2 * 3072 + 3 * 50))
+    }
+    if let s = spec([conv("conv"), relu, conv("conv"), relu, conv("conv"), relu, conv("conv"), relu, #"{"type": "global_avg_pool"}"#, dense], shape: [32, 32, 3]) {
+        out.append(Case(name: "CNN 4×(conv3×3+ReLU)+GAP, 32×32×3", spec: s, n: 8, flopsPerPair: flops(positions: 1024, group: 1, linear: 4, activations: 4)))
+    }
+    let c4 = [conv("lift", "C4"), relu, conv("gconv", "C4"), relu, conv("gconv", "C4"), relu, conv("gconv", "C4"), relu, #"{"type": "group_pool"}"#, dense]
+    if let s = spec(c4, shape: [32, 32, 3]) {
+        out.append(Case(name: "C4 lift+3×gconv+ReLU+pool, 32×32×3", spec: s, n: 5, flopsPerPair: flops(positions: 1024, group: 4, linear: 4, activations: 4)))
+    }
+    if let s = spec(c4, shape: [16, 16, 3]) {
+        out.append(Case(name: "C4 lift+3×gconv+ReLU+pool, 16×16×3", spec: s, n: 16, flopsPerPair: flops(positions: 256, group: 4, linear: 4, activations: 4)))
+    }
+    return out
+}
+
+func inputs(_ c: Case) throws -> InputBatch {
+    var rng = SplitMix64(seed: 42)
+    let f = c.spec.inputShape.reduce(1, *)
+    return try InputBatch(shape: c.spec.inputShape, data: (0..<(c.n * f)).map { _ in rng.gaussian() })
+}
+
+func peakRSSMiB() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024
+}
+
 let args = CommandLine.arguments
-let which = args.count > 1 ? args[1] : "c4"
-let n = args.count > 2 ? Int(args[2]) ?? 4 : 4
-let threads = args.count > 3 ? Int(args[3]) ?? 1 : 1
-let size = args.count > 4 ? Int(args[4]) ?? 32 : 32
-let s: ArchitectureSpec
-switch which {
-case "cnn": s = try stack(Array(repeating: conv, count: 4).joined(separator: ",") + #", {"type": "global_avg_pool"}, {"type": "dense"}"#, shape: "[\(size), \(size), 3]")
-default: s = try stack(lift + "," + Array(repeating: gconv, count: 3).joined(separator: ",") + #", {"type": "group_pool"}, {"type": "dense"}"#, shape: "[\(size), \(size), 3]")
+if let ci = args.firstIndex(of: "--case"), ci + 1 < args.count, let idx = Int(args[ci + 1]) {
+    // Child: run one case, print "pairs seconds rss".
+    let threads = args.firstIndex(of: "--threads").flatMap { Int(args[$0 + 1]) } ?? 1
+    let all = cases()
+    guard idx < all.count else { exit(2) }
+    let c = all[idx]
+    let x = try inputs(c)
+    let engine = try GramEngine(spec: c.spec, threads: threads)
+    let t0 = Date()
+    _ = try engine.compute(x)
+    let dt = Date().timeIntervalSince(t0)
+    print(c.n * (c.n + 1) / 2, dt, peakRSSMiB())
+    exit(0)
 }
-var data = [Double](repeating: 0, count: n * size * size * 3)
-var st: UInt64 = 1
-for i in data.indices { st = st &* 6364136223846793005 &+ 1442695040888963407; data[i] = Double(Int64(bitPattern: st >> 11) % 1000) / 500 - 1 }
-let x = try InputBatch(shape: [size, size, 3], data: data)
-let e = try GramEngine(spec: s, threads: threads)
-let t0 = Date()
-let r = try e.compute(x)
-let dt = Date().timeIntervalSince(t0)
-let pairs = n * (n + 1) / 2
-print(which, "pairs", pairs, "time", dt, "pairs/s", Double(pairs) / dt, r.ntk[0, 1])
+
+// Parent: the table.
+let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
+let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+    .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+print("entk \(NTKEngine.version) Gram benchmark — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, float64, symmetric Gram (unique pairs)")
+print("")
+print("| stack | N | threads | pairs/s | ms/pair | GFLOP/s (counted) | peak RSS MiB |")
+print("|---|---|---|---|---|---|---|")
+for (i, c) in cases().enumerated() {
+    var one = 0.0
+    for t in [1, 2] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: me)
+        p.arguments = ["--case", String(i), "--threads", String(t)]
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_NUM_THREADS"] = "1"
+        p.environment = env
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let f = String(decoding: data, as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard f.count == 3 else { print("| \(c.name) | \(c.n) | \(t) | failed | | | |"); continue }
+        let rate = f[0] / f[1]
+        if t == 1 { one = rate }
+        let speedup = t == 2 && one > 0 ? String(format: " (%.2f×)", rate / one) : ""
+        print(String(format: "| %@ | %d | %d | %.1f%@ | %.2f | %.1f | %.0f |", c.name, c.n, t, rate, speedup, 1000 / rate, rate * c.flopsPerPair / 1e9, f[2]))
+    }
+}
+print("")
+print("float32: not implemented (the engine computes in float64 only).")

@@ -61,7 +61,8 @@ public struct GramEngine: Sendable {
         let out = SharedOutput(count: n1 * n2)
         defer { out.deallocate() }
         let next = Atomic<Int>(0)
-        let tile = tileSize
+        // Small Grams get small tiles so every worker has work.
+        let tile = max(1, min(tileSize, pairs.count / (threads * 4)))
         let ev = evaluator
         let workers = min(threads, max(1, pairs.count / tile + 1))
         do {

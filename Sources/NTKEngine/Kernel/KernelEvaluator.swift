@@ -28,6 +28,7 @@ final class Workspace {
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
         k0 = .allocate(capacity: self.capacity)
+        // 0, 1: K ping-pong; 3, 4: Θ ping-pong; 2, 5: one row of first-pass slabs (≤ capacity).
         bufs = (0..<6).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: max(capacity, 1)) }
     }
     deinit {

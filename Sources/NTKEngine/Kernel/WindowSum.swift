@@ -7,23 +7,10 @@
 /// k_h + k_w additions per entry instead of k_h·k_w. Each pass adds whole contiguous slabs
 /// (vectorised), row by row only where a shift crosses a row boundary.
 enum WindowSum {
-    /// One pass: dst[o] = Σ_j src[o + shift_j] where the shift moves axis `a` (0 or 1) by
-    /// `shiftA[j]` and axis `b` (2 or 3) by `shiftB[j]`. Out-of-range indices wrap (circular)
-    /// or contribute zero (same); valid padding never leaves the input (`outDims` shrank).
-    static func pass(src: UnsafePointer<Double>, dst: UnsafeMutablePointer<Double>,
-                     inDims: [Int], outDims: [Int], a: Int, b: Int,
-                     shiftA: [Int], shiftB: [Int], padding: Padding,
-                     finishSlab: ((Int, UnsafeMutablePointer<Double>) -> Void)? = nil) {
-        let outSlab = outDims[2] * outDims[3]
-        for t in 0..<(outDims[0] * outDims[1]) {
-            let d = dst + t * outSlab
-            passSlab(src: src, dst: d, slabIndex: t, inDims: inDims, outDims: outDims, a: a, b: b,
-                     shiftA: shiftA, shiftB: shiftB, padding: padding)
-            finishSlab?(t, d)
-        }
-    }
-
-    /// The pass restricted to one output slab (i0, i1) = `slabIndex`.
+    /// One pass for one output slab (i0, i1) = `slabIndex`: dst = Σ_j src[o + shift_j] where
+    /// the shift moves axis `a` (0 or 1) by `shiftA[j]` and axis `b` (2 or 3) by `shiftB[j]`.
+    /// Out-of-range indices wrap (circular) or contribute zero (same); valid padding never
+    /// leaves the input (`outDims` shrank).
     static func passSlab(src: UnsafePointer<Double>, dst: UnsafeMutablePointer<Double>, slabIndex: Int,
                          inDims: [Int], outDims: [Int], a: Int, b: Int,
                          shiftA: [Int], shiftB: [Int], padding: Padding) {
@@ -89,10 +76,6 @@ enum WindowSum {
         mid[0] = map.outH
         mid[bY] = bY == 2 ? map.outH : map.outW
         let shA1 = shifts(taps: kh, padding: map.padding, sign: 1), shB1 = shifts(taps: kh, padding: map.padding, sign: signY)
-        pass(src: k, dst: kScratch, inDims: dims, outDims: mid, a: 0, b: bY, shiftA: shA1, shiftB: shB1, padding: map.padding)
-        if let th = theta {
-            pass(src: th.0, dst: th.2, inDims: dims, outDims: mid, a: 0, b: bY, shiftA: shA1, shiftB: shB1, padding: map.padding)
-        }
         // Pass over e_x: moves t_x, and t′_x (S.d) or t′_y (S.b).
         let bX = s.d != 0 ? 3 : 2
         let signX = s.d != 0 ? s.d : s.b
@@ -100,17 +83,33 @@ enum WindowSum {
         out[1] = map.outW
         out[bX] = bX == 3 ? map.outW : map.outH
         let shA2 = shifts(taps: kw, padding: map.padding, sign: 1), shB2 = shifts(taps: kw, padding: map.padding, sign: signX)
-        let slab = out[2] * out[3]
-        if let th = theta {
-            // Θ's slab first, then K's; `finish` sees both slabs complete while they are hot.
-            pass(src: kScratch, dst: kOut, inDims: mid, outDims: out, a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding) { t, kSlab in
-                let tSlab = th.1 + t * slab
-                passSlab(src: th.2, dst: tSlab, slabIndex: t, inDims: mid, outDims: out, a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding)
-                finish?(t, kSlab, tSlab, slab)
+        // The two passes are interleaved row by row: for each output row t_y, the first pass
+        // fills one row of slabs (n_x slabs, a few hundred KiB, L2-resident) and the second pass
+        // consumes it at once. The full first-pass result is never materialised, so each
+        // layer streams its input and output through memory once.
+        let midSlab = mid[2] * mid[3], outSlab = out[2] * out[3]
+        let rowIn = [1, mid[1], mid[2], mid[3]], rowOut = [1, out[1], out[2], out[3]]
+        for i0 in 0..<out[0] {
+            for i1 in 0..<mid[1] {
+                passSlab(src: k, dst: kScratch + i1 * midSlab, slabIndex: i0 * mid[1] + i1, inDims: dims, outDims: mid,
+                         a: 0, b: bY, shiftA: shA1, shiftB: shB1, padding: map.padding)
+                if let th = theta {
+                    passSlab(src: th.0, dst: th.2 + i1 * midSlab, slabIndex: i0 * mid[1] + i1, inDims: dims, outDims: mid,
+                             a: 0, b: bY, shiftA: shA1, shiftB: shB1, padding: map.padding)
+                }
             }
-        } else {
-            pass(src: kScratch, dst: kOut, inDims: mid, outDims: out, a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding) { t, kSlab in
-                finish?(t, kSlab, nil, slab)
+            for i1 in 0..<out[1] {
+                let t = i0 * out[1] + i1
+                let kSlab = kOut + t * outSlab
+                passSlab(src: kScratch, dst: kSlab, slabIndex: i1, inDims: rowIn, outDims: rowOut,
+                         a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding)
+                var tSlab: UnsafeMutablePointer<Double>?
+                if let th = theta {
+                    tSlab = th.1 + t * outSlab
+                    passSlab(src: th.2, dst: th.1 + t * outSlab, slabIndex: i1, inDims: rowIn, outDims: rowOut,
+                             a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding)
+                }
+                finish?(t, kSlab, tSlab, outSlab)
             }
         }
         return out
