@@ -83,39 +83,49 @@ public struct HeatmapFigure: Sendable {
                            width: area.width - gutter - barW, height: area.height - 1 - bottomRows)
         guard mapArea.width >= 1, mapArea.height >= 1 else { return }
 
-        // Fit: downsample by an integer factor, or upscale by an integer factor.
+        // Fit: downsample by an integer factor, or upscale by an integer factor. Separators
+        // get their own pixel row/column so they never hide data.
+        var rowSeps = separators.filter { $0 > 0 && $0 < rows }
+        var colSeps = colSeparators.filter { $0 > 0 && $0 < cols }
         let maxPxX = mapArea.width, maxPxY = mapArea.height * pxPerCellY
-        let f = Downsample.factor(rows: rows, cols: cols, maxRows: maxPxY, maxCols: maxPxX)
+        if 2 * Set(rowSeps).count > maxPxY || 2 * Set(colSeps).count > maxPxX { rowSeps = []; colSeps = [] }
+        let availX = maxPxX - Set(colSeps).count, availY = maxPxY - Set(rowSeps).count
+        let f = Downsample.factor(rows: rows, cols: cols, maxRows: availY, maxCols: availX)
         let ds = Downsample.blockMean(matrix, rows: rows, cols: cols, factor: f)
-        let up = max(1, min(maxPxX / ds.cols, maxPxY / ds.rows))
-        let pxW = ds.cols * up, pxH = ds.rows * up
+        let up = max(1, min(availX / ds.cols, availY / ds.rows))
+        let xMap = HeatmapFigure.displayMap(count: ds.cols, upscale: up, factor: f, separators: colSeps)
+        let yMap = HeatmapFigure.displayMap(count: ds.rows, upscale: up, factor: f, separators: rowSeps)
+        let pxW = min(xMap.count, maxPxX), pxH = min(yMap.count, maxPxY)
 
         // Title.
         buf.put(fit(displayTitle(factor: f, unicode: options.unicode), area.width), x: area.x, y: area.y, style: .bold, clip: area)
 
-        // Pixel grid: unit values, with separator pixels marked.
-        func unitAt(_ px: Int, _ py: Int) -> Double {
-            sc.unit(ds.values[(py / up) * ds.cols + px / up])
+        /// Unit value of display pixel (px, py); nil for a separator pixel.
+        func unitAt(_ px: Int, _ py: Int) -> Double? {
+            let i = yMap[py], j = xMap[px]
+            guard i >= 0, j >= 0 else { return nil }
+            return sc.unit(ds.values[i * ds.cols + j])
         }
-        let rowSepPx = Set(separators.filter { $0 > 0 && $0 < rows }.map { ($0 * up) / f })
-        let colSepPx = Set(colSeparators.filter { $0 > 0 && $0 < cols }.map { ($0 * up) / f })
         let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
-
         let cellRows = (pxH + pxPerCellY - 1) / pxPerCellY
         for cy in 0..<min(cellRows, mapArea.height) {
-            for cx in 0..<min(pxW, mapArea.width) {
+            for cx in 0..<pxW {
                 let x = mapArea.x + cx, y = mapArea.y + cy
                 if shade {
-                    let py = cy
-                    let t = unitAt(cx, py)
+                    let rowSep = yMap[cy] < 0, colSep = xMap[cx] < 0
+                    if rowSep || colSep {
+                        let g: Character = rowSep && colSep ? (options.unicode ? "┼" : "+")
+                            : rowSep ? (options.unicode ? "─" : "-") : (options.unicode ? "│" : "|")
+                        buf[x, y] = Cell(g, dim: true)
+                        continue
+                    }
+                    let t = unitAt(cx, cy) ?? .nan
                     var cell = Cell(shadeGlyph(t, unicode: options.unicode))
                     if options.colorMode != .none && !t.isNaN { cell.fg = colormap.color(at: t) }
-                    if rowSepPx.contains(py) { cell.glyph = options.unicode ? "─" : "-" }
-                    if colSepPx.contains(cx) { cell.glyph = rowSepPx.contains(py) ? (options.unicode ? "┼" : "+") : (options.unicode ? "│" : "|") }
                     buf[x, y] = cell
                 } else {
-                    let top = pixelColor(cx, 2 * cy, unitAt, rowSepPx, colSepPx, sepColor)
-                    let bottom: RGB? = 2 * cy + 1 < pxH ? pixelColor(cx, 2 * cy + 1, unitAt, rowSepPx, colSepPx, sepColor) : nil
+                    let top = unitAt(cx, 2 * cy).map { colormap.color(at: $0) } ?? sepColor
+                    let bottom: RGB? = 2 * cy + 1 < pxH ? (unitAt(cx, 2 * cy + 1).map { colormap.color(at: $0) } ?? sepColor) : nil
                     buf[x, y] = Cell("▀", fg: top, bg: bottom)
                 }
             }
@@ -129,7 +139,7 @@ public struct HeatmapFigure: Sendable {
         let axisY = mapArea.y + min(cellRows, mapArea.height)
         buf.put("0", x: mapArea.x, y: axisY, style: .dim, clip: area)
         let lastCol = String(cols - 1)
-        let usedW = min(pxW, mapArea.width)
+        let usedW = pxW
         if usedW > lastCol.count + 2 { buf.put(lastCol, x: mapArea.x + usedW - lastCol.count, y: axisY, style: .dim, clip: area) }
         if let xl = xLabel, bottomRows == 2 {
             let s = fit(xl, usedW)
@@ -176,10 +186,17 @@ public struct HeatmapFigure: Sendable {
         }
     }
 
-    private func pixelColor(_ px: Int, _ py: Int, _ unitAt: (Int, Int) -> Double,
-                            _ rowSep: Set<Int>, _ colSep: Set<Int>, _ sep: RGB) -> RGB {
-        if rowSep.contains(py) || colSep.contains(px) { return sep }
-        return colormap.color(at: unitAt(px, py))
+    /// Display pixels along one axis: each downsampled index repeated `upscale` times, with
+    /// -1 inserted for a separator before the entry where a new block starts.
+    static func displayMap(count: Int, upscale: Int, factor: Int, separators: [Int]) -> [Int] {
+        let before = Set(separators.map { Int((Double($0) / Double(max(1, factor))).rounded()) }.filter { $0 > 0 && $0 < count })
+        var out: [Int] = []
+        out.reserveCapacity(count * upscale + before.count)
+        for k in 0..<count {
+            if before.contains(k) { out.append(-1) }
+            for _ in 0..<upscale { out.append(k) }
+        }
+        return out
     }
 
     /// Shade-ramp glyph for a unit value; NaN is `?`.

@@ -15,7 +15,9 @@ public enum NumberFormat {
                 .replacingOccurrences(of: "0e", with: "e")
                 .replacingOccurrences(of: ".e", with: "e")
         }
-        var s = String(format: "%.\(significant)g", v)
+        // Never drop integer digits (1234 stays "1234", not "1.23e+03").
+        let digits = max(significant, Int(log10(a).rounded(.down)) + 1)
+        var s = String(format: "%.\(digits)g", v)
         if s.contains(".") && !s.contains("e") {
             while s.hasSuffix("0") { s.removeLast() }
             if s.hasSuffix(".") { s.removeLast() }
