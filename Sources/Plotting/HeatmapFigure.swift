@@ -63,7 +63,7 @@ public struct HeatmapFigure: Sendable {
     public func render(into buf: inout CellBuffer, area: Rect, options: RenderOptions = .rich) {
         buf.fill(area)
         guard area.width >= 4, area.height >= 3, rows > 0, cols > 0 else {
-            buf.put(rows == 0 || cols == 0 ? "(empty)" : "…", x: area.x, y: area.y, clip: area)
+            buf.put(rows == 0 || cols == 0 ? "(empty)" : (options.unicode ? "…" : "~"), x: area.x, y: area.y, clip: area)
             return
         }
         let sc = scale
@@ -98,7 +98,7 @@ public struct HeatmapFigure: Sendable {
         let pxW = min(xMap.count, maxPxX), pxH = min(yMap.count, maxPxY)
 
         // Title.
-        buf.put(fit(displayTitle(factor: f, unicode: options.unicode), area.width), x: area.x, y: area.y, style: .bold, clip: area)
+        buf.put(fit(displayTitle(factor: f, unicode: options.unicode), area.width, unicode: options.unicode), x: area.x, y: area.y, style: .bold, clip: area)
 
         /// Unit value of display pixel (px, py); nil for a separator pixel.
         func unitAt(_ px: Int, _ py: Int) -> Double? {
@@ -142,7 +142,7 @@ public struct HeatmapFigure: Sendable {
         let usedW = pxW
         if usedW > lastCol.count + 2 { buf.put(lastCol, x: mapArea.x + usedW - lastCol.count, y: axisY, style: .dim, clip: area) }
         if let xl = xLabel, bottomRows == 2 {
-            let s = fit(xl, usedW)
+            let s = fit(xl, usedW, unicode: options.unicode)
             buf.put(s, x: mapArea.x + max(0, (usedW - s.count) / 2), y: axisY + 1, clip: area)
         }
         if let yl = yLabel, yLabelW > 0 {
@@ -285,10 +285,10 @@ public struct HeatmapFigure: Sendable {
 }
 
 /// Truncates `s` to `w` characters (with an ellipsis when cut).
-func fit(_ s: String, _ w: Int) -> String {
+func fit(_ s: String, _ w: Int, unicode: Bool = true) -> String {
     guard w > 0 else { return "" }
     if s.count <= w { return s }
-    return String(s.prefix(max(0, w - 1))) + "…"
+    return String(s.prefix(max(0, w - 1))) + (unicode ? "…" : "~")
 }
 
 /// Right-aligns `s` in `w` characters.

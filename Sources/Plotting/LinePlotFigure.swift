@@ -75,13 +75,13 @@ public struct LinePlotFigure: Sendable {
     public func render(into buf: inout CellBuffer, area: Rect, options: RenderOptions = .rich) {
         buf.fill(area)
         guard area.width >= 12, area.height >= 6 else {
-            buf.put(fit(title.isEmpty ? "plot" : title, area.width), x: area.x, y: area.y, clip: area)
+            buf.put(fit(title.isEmpty ? "plot" : title, area.width, unicode: options.unicode), x: area.x, y: area.y, clip: area)
             return
         }
         let uni = options.unicode
         let colored = options.colorMode != .none
         // Title row and legend row.
-        let t = fit(title, area.width)
+        let t = fit(title, area.width, unicode: options.unicode)
         buf.put(t, x: area.x + max(0, (area.width - t.count) / 2), y: area.y, style: .bold, clip: area)
         var lx = area.x
         if !yAxis.label.isEmpty { lx = buf.put(yAxis.label + "  ", x: lx, y: area.y + 1, style: .dim, clip: area) }
@@ -128,7 +128,7 @@ public struct LinePlotFigure: Sendable {
             }
         }
         if !xAxis.label.isEmpty {
-            let l = fit(xAxis.label, plot.width)
+            let l = fit(xAxis.label, plot.width, unicode: uni)
             buf.put(l, x: plot.x + max(0, (plot.width - l.count) / 2), y: axisY + 2, style: .dim, clip: area)
         }
 

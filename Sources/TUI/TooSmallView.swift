@@ -17,7 +17,7 @@ public struct TooSmallView: Widget {
         let lines = [
             "Terminal too small",
             "\(area.width)\(x)\(area.height), need \(minWidth)\(x)\(minHeight)",
-            "Enlarge the window, or q to quit",
+            "Resize it, or press q to quit",
         ]
         let top = area.y + max(0, (area.height - lines.count) / 2)
         for (i, l) in lines.enumerated() {
