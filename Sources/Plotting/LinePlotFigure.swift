@@ -199,7 +199,7 @@ public struct LinePlotFigure: Sendable {
         var s = Scene(width: width, height: height)
         let ink = RGB(20, 20, 20), grid = RGB(225, 225, 225)
         let cw = Double(Scene.charWidth)
-        let plotTop = 50.0, plotBottom = Double(height) - (xAxis.label.isEmpty ? 40 : 64)
+        let plotTop = 64.0, plotBottom = Double(height) - (xAxis.label.isEmpty ? 40 : 64)
         let ph = plotBottom - plotTop
         let yr = yAxis.resolve(values: allY, targetTicks: max(2, Int(ph / 60)))
         let left = 16 + Double(yr.tickLabels.map(\.count).max() ?? 1) * cw + 10 + (yAxis.label.isEmpty ? 0 : 4)
@@ -210,7 +210,7 @@ public struct LinePlotFigure: Sendable {
         func Y(_ v: Double) -> Double? { yr.unit(v).map { plotBottom - $0 * ph } }
 
         s.items.append(.text(x: Double(width) / 2, y: 26, title, color: ink, anchor: .middle, bold: true))
-        if !yAxis.label.isEmpty { s.items.append(.text(x: 16, y: plotTop - 8, yAxis.label, color: ink, anchor: .start, bold: false)) }
+        if !yAxis.label.isEmpty { s.items.append(.text(x: 16, y: plotTop - 18, yAxis.label, color: ink, anchor: .start, bold: false)) }
         for (v, l) in zip(yr.ticks, yr.tickLabels) {
             guard let y = Y(v) else { continue }
             s.items.append(.line(x1: left, y1: y, x2: right, y2: y, color: grid, width: 1))
