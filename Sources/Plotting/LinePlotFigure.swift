@@ -134,9 +134,12 @@ public struct LinePlotFigure: Sendable {
 
         // Data.
         let pxW = uni ? plot.width * 2 : plot.width, pxH = uni ? plot.height * 4 : plot.height
-        func toPx(_ x: Double, _ y: Double) -> (Int, Int)? {
+        func unitPt(_ x: Double, _ y: Double) -> (Double, Double)? {
             guard let ux = xr.unit(x), let uy = yr.unit(y) else { return nil }
-            return (Int((ux * Double(pxW - 1)).rounded()), Int(((1 - uy) * Double(pxH - 1)).rounded()))
+            return (ux, uy)
+        }
+        func toPx(_ u: (Double, Double)) -> (Int, Int) {
+            (Clip.pixel(u.0 * Double(pxW - 1)), Clip.pixel((1 - u.1) * Double(pxH - 1)))
         }
         var canvas = BrailleCanvas(widthCells: plot.width, heightCells: plot.height)
         var markerCells: [(Int, Int, Character, RGB?)] = []
@@ -145,23 +148,26 @@ public struct LinePlotFigure: Sendable {
             let st = SeriesStyle.forIndex(si)
             let color: RGB? = colored ? st.color : nil
             let mark = uni ? st.marker.glyph : st.marker.asciiGlyph
-            var prev: (Int, Int)? = nil
+            func segment(_ a: (Double, Double), _ b: (Double, Double), _ glyph: Character) {
+                guard let c = Clip.segment(a, b) else { return }
+                let p = toPx(c.0), q = toPx(c.1)
+                if uni { canvas.line(p.0, p.1, q.0, q.1, color: color) }
+                else { asciiLine(p, q, glyph, color, &asciiCells) }
+            }
+            var prev: (Double, Double)? = nil
             var pts: [(Int, Int)] = []
             for i in 0..<s.count {
-                let p = toPx(s.xs[i], s.ys[i])
-                if let p {
-                    pts.append(p)
-                    if s.connected, let q = prev {
-                        if uni { canvas.line(q.0, q.1, p.0, p.1, color: color) }
-                        else { asciiLine(q, p, mark, color, &asciiCells) }
-                    }
-                    if let e = s.err(i), let a = toPx(s.xs[i], s.ys[i] + e) {
-                        let b = toPx(s.xs[i], s.ys[i] - e) ?? (p.0, pxH - 1)
-                        if uni { canvas.line(p.0, a.1, p.0, b.1, color: color) }
-                        else { for y in min(a.1, b.1)...max(a.1, b.1) where y != p.1 { asciiCells.append((p.0, y, "|", color)) } }
+                let u = unitPt(s.xs[i], s.ys[i])
+                if let u {
+                    if Clip.contains(u) { pts.append(toPx(u)) }
+                    if s.connected, let q = prev { segment(q, u, mark) }
+                    if let e = s.err(i), let hi = yr.unit(s.ys[i] + e) {
+                        // On a log axis y - e may be ≤ 0: the bar then runs to the bottom.
+                        let lo = yr.unit(s.ys[i] - e) ?? -1
+                        segment((u.0, lo), (u.0, hi), "|")
                     }
                 }
-                prev = p
+                prev = u
             }
             // Markers on (a subsample of) the data points so each series is identifiable.
             let maxMarkers = max(1, plot.width / 2)
@@ -208,6 +214,7 @@ public struct LinePlotFigure: Sendable {
         let xr = xAxis.resolve(values: allX, targetTicks: max(2, Int(pw / 100)))
         func X(_ v: Double) -> Double? { xr.unit(v).map { left + $0 * pw } }
         func Y(_ v: Double) -> Double? { yr.unit(v).map { plotBottom - $0 * ph } }
+        func P(_ u: (Double, Double)) -> (Double, Double) { (left + u.0 * pw, plotBottom - u.1 * ph) }
 
         s.items.append(.text(x: Double(width) / 2, y: 26, title, color: ink, anchor: .middle, bold: true))
         if !yAxis.label.isEmpty { s.items.append(.text(x: 16, y: plotTop - 18, yAxis.label, color: ink, anchor: .start, bold: false)) }
@@ -229,21 +236,33 @@ public struct LinePlotFigure: Sendable {
 
         for (si, sr) in series.enumerated() {
             let st = SeriesStyle.forIndex(si)
-            var run: [(Double, Double)] = []
-            func flush() { if run.count > 1 && sr.connected { s.items.append(.polyline(points: run, color: st.color, width: 2)) }; run = [] }
+            var runs: [[(Double, Double)]] = []
+            var prev: (Double, Double)? = nil
             for i in 0..<sr.count {
-                guard let x = X(sr.xs[i]), let y = Y(sr.ys[i]) else { flush(); continue }
-                run.append((x, y))
-                if let e = sr.err(i), let y1 = Y(sr.ys[i] + e) {
-                    let y0 = Y(sr.ys[i] - e) ?? plotBottom
-                    s.items.append(.line(x1: x, y1: y0, x2: x, y2: y1, color: st.color, width: 1))
-                    s.items.append(.line(x1: x - 4, y1: y0, x2: x + 4, y2: y0, color: st.color, width: 1))
-                    s.items.append(.line(x1: x - 4, y1: y1, x2: x + 4, y2: y1, color: st.color, width: 1))
+                let u: (Double, Double)? = xr.unit(sr.xs[i]).flatMap { ux in yr.unit(sr.ys[i]).map { (ux, $0) } }
+                if let u {
+                    if sr.connected, let q = prev, let c = Clip.segment(q, u) {
+                        let a = P(c.0), b = P(c.1)
+                        if let last = runs.last?.last, abs(last.0 - a.0) < 1e-9, abs(last.1 - a.1) < 1e-9 {
+                            runs[runs.count - 1].append(b)
+                        } else {
+                            runs.append([a, b])
+                        }
+                    }
+                    if let e = sr.err(i), let hi = yr.unit(sr.ys[i] + e),
+                       let c = Clip.segment((u.0, yr.unit(sr.ys[i] - e) ?? -1), (u.0, hi)) {
+                        let a = P(c.0), b = P(c.1)
+                        s.items.append(.line(x1: a.0, y1: a.1, x2: b.0, y2: b.1, color: st.color, width: 1))
+                        for y in [a.1, b.1] { s.items.append(.line(x1: a.0 - 4, y1: y, x2: a.0 + 4, y2: y, color: st.color, width: 1)) }
+                    }
                 }
+                prev = u
             }
-            flush()
+            for r in runs { s.items.append(.polyline(points: r, color: st.color, width: 2)) }
             for i in 0..<sr.count {
-                if let x = X(sr.xs[i]), let y = Y(sr.ys[i]) { s.items.append(.marker(x: x, y: y, st.marker, color: st.color, size: 8)) }
+                guard let ux = xr.unit(sr.xs[i]), let uy = yr.unit(sr.ys[i]), Clip.contains((ux, uy)) else { continue }
+                let p = P((ux, uy))
+                s.items.append(.marker(x: p.0, y: p.1, st.marker, color: st.color, size: 8))
             }
         }
         // Legend, top-right inside the plot area.

@@ -96,19 +96,19 @@ public struct RasterImage: Sendable {
         for item in scene.items {
             switch item {
             case let .rect(x, y, w, h, fill):
-                let x0 = Int(x.rounded()), y0 = Int(y.rounded())
-                fillRect(x: x0, y: y0, width: Int((x + w).rounded()) - x0, height: Int((y + h).rounded()) - y0, fill)
+                let x0 = Clip.pixel(x), y0 = Clip.pixel(y)
+                fillRect(x: x0, y: y0, width: Clip.pixel(x + w) - x0, height: Clip.pixel(y + h) - y0, fill)
             case let .line(x1, y1, x2, y2, color, w):
-                drawLine(Int(x1.rounded()), Int(y1.rounded()), Int(x2.rounded()), Int(y2.rounded()), color, thickness: Int(w.rounded()))
+                drawLine(Clip.pixel(x1), Clip.pixel(y1), Clip.pixel(x2), Clip.pixel(y2), color, thickness: Clip.pixel(w))
             case let .polyline(points, color, w):
                 for (a, b) in zip(points, points.dropFirst()) {
-                    drawLine(Int(a.0.rounded()), Int(a.1.rounded()), Int(b.0.rounded()), Int(b.1.rounded()), color, thickness: Int(w.rounded()))
+                    drawLine(Clip.pixel(a.0), Clip.pixel(a.1), Clip.pixel(b.0), Clip.pixel(b.1), color, thickness: Clip.pixel(w))
                 }
             case let .text(x, y, s, color, anchor, bold):
                 // Scene y is the text baseline; the bitmap font draws from the top edge.
-                drawText(s, x: Int(x.rounded()), y: Int(y.rounded()) - Scene.charHeight + 2, color, anchor: anchor, bold: bold)
+                drawText(s, x: Clip.pixel(x), y: Clip.pixel(y) - Scene.charHeight + 2, color, anchor: anchor, bold: bold)
             case let .marker(x, y, shape, color, size):
-                drawMarker(shape, x: Int(x.rounded()), y: Int(y.rounded()), size: Int(size.rounded()), color)
+                drawMarker(shape, x: Clip.pixel(x), y: Clip.pixel(y), size: min(64, Clip.pixel(size)), color)
             }
         }
     }
