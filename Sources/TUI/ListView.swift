@@ -18,6 +18,17 @@ public struct ListState: Hashable, Sendable {
         offset = min(max(0, offset), max(0, count - rows))
     }
 
+    /// Selects the row under a left click at screen row `y` inside the list's `area`;
+    /// returns whether the click hit an item.
+    @discardableResult
+    public mutating func click(_ event: InputEvent, area: Rect, count: Int) -> Bool {
+        guard case let .mouse(m) = event, m.button == .left, area.contains(x: m.x, y: m.y) else { return false }
+        let i = offset + (m.y - area.y)
+        guard i < count else { return false }
+        select(i, count: count, visibleRows: area.height)
+        return true
+    }
+
     /// Handles navigation keys and wheel; returns whether the event was used.
     @discardableResult
     public mutating func handle(_ event: InputEvent, count: Int, visibleRows: Int) -> Bool {

@@ -69,7 +69,10 @@ public final class NcursesScreen: Screen {
     public func draw(_ buffer: CellBuffer) {
         guard active else { return }
         if pairsExhausted { pairs.reset(); pairsExhausted = false; previous = nil }
-        if previous == nil { werase(window) }
+        if previous == nil || previous?.width != buffer.width || previous?.height != buffer.height {
+            previous = nil
+            werase(window)
+        }
         for change in FrameDiff.changes(from: previous, to: buffer) where change.x < width && change.y < height {
             put(change.cell, x: change.x, y: change.y)
         }
@@ -121,18 +124,5 @@ public final class NcursesScreen: Screen {
             return KeyDecoder.decode(keyCode: k)
         }
         return KeyDecoder.decode(character: code)
-    }
-}
-
-/// Why a curses screen could not be started.
-public enum ScreenError: Error, Equatable, CustomStringConvertible {
-    case notATerminal
-    case unsupportedTerminal(String)
-
-    public var description: String {
-        switch self {
-        case .notATerminal: return "not running in a terminal"
-        case let .unsupportedTerminal(t): return "unsupported terminal TERM=\(t.isEmpty ? "(unset)" : t)"
-        }
     }
 }

@@ -44,6 +44,12 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(st.selected, 1)
         st.handle(.key(.up), count: 10, visibleRows: 4); st.handle(.key(.up), count: 10, visibleRows: 4)
         XCTAssertEqual(st.selected, 0)
+        let area = Rect(x: 5, y: 2, width: 10, height: 4)
+        var clicked = ListState(selected: 0, offset: 3)
+        XCTAssertTrue(clicked.click(.mouse(MouseEvent(button: .left, x: 6, y: 4)), area: area, count: 10))
+        XCTAssertEqual(clicked.selected, 5)
+        XCTAssertFalse(clicked.click(.mouse(MouseEvent(button: .left, x: 1, y: 4)), area: area, count: 10)) // outside
+        XCTAssertFalse(clicked.click(.mouse(MouseEvent(button: .left, x: 6, y: 5)), area: area, count: 5))  // below last item
         let b = render(ListView(items: (0..<10).map { "item \($0)" }, state: ListState(selected: 7, offset: 4)), 16, 4)
         assertSnapshot(snapshotText(b), named: "list_scrolled")
         XCTAssertEqual(b.lines[3].hasPrefix("▶ item 7"), true)
