@@ -72,6 +72,17 @@ final class HeatmapTests: XCTestCase {
         assertSnapshot(snapshotText(diff.render(width: 44, height: 10)), named: "heatmap_diverging")
     }
 
+    func testEightColorModeUsesShadeRampWithColor() {
+        let fig = HeatmapFigure(matrix: [0, 0.3, 0.6, 1], rows: 2, cols: 2, title: "8")
+        let opts = RenderOptions(colorMode: .palette8, unicode: true)
+        let buf = fig.render(width: 30, height: 5, options: opts)
+        XCTAssertFalse(buf.text.contains("▀"))
+        XCTAssertTrue(buf.text.contains("█"))
+        let full = buf.cells.first { $0.glyph == "█" && $0.fg == Colormap.viridis.color(at: 1) }
+        XCTAssertNotNil(full, "max value should be a full block in the top colour")
+        assertSnapshot(buf.ansi(mode: .palette8), named: "heatmap_palette8_ansi")
+    }
+
     func testTinyAreaDoesNotCrash() {
         let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12)
         for w in 0..<8 { for h in 0..<5 { _ = fig.render(width: w, height: h) } }
