@@ -17,6 +17,7 @@
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1
 #endif
+#include <stdio.h>
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
@@ -64,6 +65,49 @@ static inline int cn_attr_set(WINDOW *w, attr_t attrs, int pair) {
  * COLORS == 2^24 and a colour number *is* 0xRRGGBB. */
 static inline int cn_has_direct_color(void) {
     return tigetflag("RGB") > 0 || COLORS >= 0x1000000;
+}
+
+/* ---- mouse (BUTTONn_* are NCURSES_MOUSE_MASK macros) ----------------------------------- */
+static inline mmask_t cn_button1_events(void) { return BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED; }
+static inline mmask_t cn_button2_events(void) { return BUTTON2_PRESSED | BUTTON2_CLICKED; }
+static inline mmask_t cn_button3_events(void) { return BUTTON3_PRESSED | BUTTON3_CLICKED; }
+static inline mmask_t cn_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t cn_button5_pressed(void) { return BUTTON5_PRESSED; }
+/* Clicks and wheel only (no motion reports), so the terminal keeps working as usual. */
+static inline mmask_t cn_mouse_mask_default(void) {
+    return cn_button1_events() | cn_button2_events() | cn_button3_events()
+         | BUTTON4_PRESSED | BUTTON5_PRESSED;
+}
+/* getmouse() fills an MEVENT; flatten it so Swift need not know the struct layout. */
+static inline int cn_getmouse(int *x, int *y, unsigned long *bstate) {
+    MEVENT ev;
+    if (getmouse(&ev) != OK) return ERR;
+    *x = ev.x; *y = ev.y; *bstate = (unsigned long)ev.bstate;
+    return OK;
+}
+/* wget_wch with a plain int for the status and an unsigned for the code. */
+static inline int cn_get_wch(WINDOW *w, unsigned int *code) {
+    wint_t wch = 0;
+    int r = wget_wch(w, &wch);
+    *code = (unsigned int)wch;
+    return r;
+}
+static inline int cn_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int cn_key_resize(void) { return KEY_RESIZE; }
+static inline int cn_key_mouse(void) { return KEY_MOUSE; }
+/* Extended colour pairs (ncurses >= 6.1): pair numbers and colours beyond 255/short. */
+static inline int cn_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
+static inline int cn_init_color_rgb(int color, int r1000, int g1000, int b1000) {
+    return init_extended_color(color, r1000, g1000, b1000);
+}
+
+/* newterm() instead of initscr(): initscr() exits the process on an unknown TERM, newterm()
+ * returns NULL so Swift can report the error. Uses stdout/stdin (globals, hence the shim). */
+static inline WINDOW *cn_start(void) {
+    SCREEN *sc = newterm(NULL, stdout, stdin);
+    if (sc == NULL) return NULL;
+    set_term(sc);
+    return stdscr;
 }
 
 /* Compiled in CNcursesw.c (a C target needs at least one source file). */

@@ -1,0 +1,297 @@
+import Foundation
+
+/// A heatmap of a row-major matrix — the main view of a kernel matrix.
+///
+/// In a terminal each cell shows two vertically stacked pixels with the upper half block
+/// `▀` (foreground = upper pixel, background = lower pixel), which gives roughly square
+/// pixels. Without colour or Unicode the shade ramp ` ░▒▓█` (or ` .:-=+*#%@`) is used, one
+/// value per cell. Larger matrices are block-averaged and the factor is stated in the title.
+public struct HeatmapFigure: Sendable {
+    public var matrix: [Double]
+    public var rows: Int
+    public var cols: Int
+    public var title: String
+    public var colormap: Colormap
+    public var normalization: Normalization
+    /// Index boundaries between classes/blocks (an entry `b` draws a line between index
+    /// b-1 and b), applied to rows and, for square matrices, to columns.
+    public var separators: [Int]
+    /// Optional column separators for non-square matrices (defaults to `separators`).
+    public var columnSeparators: [Int]?
+    public var xLabel: String?
+    public var yLabel: String?
+
+    /// `matrix.count` must be `rows * cols`; missing entries are treated as NaN and extra
+    /// entries ignored, so a malformed input shows up visibly instead of crashing.
+    public init(matrix: [Double], rows: Int, cols: Int, title: String = "",
+                colormap: Colormap = .viridis, normalization: Normalization = .linear,
+                separators: [Int] = [], columnSeparators: [Int]? = nil,
+                xLabel: String? = nil, yLabel: String? = nil) {
+        let r = max(0, rows), c = max(0, cols)
+        var m = Array(matrix.prefix(r * c))
+        if m.count < r * c { m += Array(repeating: .nan, count: r * c - m.count) }
+        self.matrix = m; self.rows = r; self.cols = c
+        self.title = title; self.colormap = colormap; self.normalization = normalization
+        self.separators = separators; self.columnSeparators = columnSeparators
+        self.xLabel = xLabel; self.yLabel = yLabel
+    }
+
+    /// The colour scale resolved for this matrix.
+    public var scale: ValueScale {
+        ValueScale(values: matrix, normalization: normalization, diverging: colormap.isDiverging)
+    }
+
+    var colSeparators: [Int] { columnSeparators ?? (rows == cols ? separators : []) }
+
+    /// Title with the downsampling factor appended when f > 1.
+    func displayTitle(factor f: Int, unicode: Bool) -> String {
+        guard f > 1 else { return title }
+        let note = unicode ? "[\(f)×\(f) block mean]" : "[\(f)x\(f) block mean]"
+        return title.isEmpty ? note : title + " " + note
+    }
+
+    // MARK: terminal rendering
+
+    /// Renders into a fresh `width`×`height` buffer.
+    public func render(width: Int, height: Int, options: RenderOptions = .rich) -> CellBuffer {
+        var buf = CellBuffer(width: width, height: height)
+        render(into: &buf, area: buf.area, options: options)
+        return buf
+    }
+
+    /// Renders into `area` of an existing buffer (used by screens composing several views).
+    public func render(into buf: inout CellBuffer, area: Rect, options: RenderOptions = .rich) {
+        buf.fill(area)
+        guard area.width >= 4, area.height >= 3, rows > 0, cols > 0 else {
+            buf.put(rows == 0 || cols == 0 ? "(empty)" : (options.unicode ? "…" : "~"), x: area.x, y: area.y, clip: area)
+            return
+        }
+        let sc = scale
+        let shade = options.usesShadeRamp
+        let pxPerCellY = shade ? 1 : 2
+
+        // Layout: title row, x-axis row (+ label row), row-index gutter, colorbar at the right.
+        let lo = NumberFormat.compact(sc.low), hi = NumberFormat.compact(sc.high)
+        let normLabel = sc.normalization.label
+        let barLabelW = max(lo.count, hi.count, normLabel.count)
+        let showBar = area.width >= 24
+        let barW = showBar ? 3 + barLabelW : 0
+        let yLabelW = (yLabel != nil && area.height >= 8) ? 2 : 0
+        let gutter = yLabelW + String(rows - 1).count + 1
+        let bottomRows = (xLabel != nil && area.height >= 8) ? 2 : 1
+        let mapArea = Rect(x: area.x + gutter, y: area.y + 1,
+                           width: area.width - gutter - barW, height: area.height - 1 - bottomRows)
+        guard mapArea.width >= 1, mapArea.height >= 1 else { return }
+
+        // Fit: downsample by an integer factor, or upscale by an integer factor. Separators
+        // get their own pixel row/column so they never hide data.
+        var rowSeps = separators.filter { $0 > 0 && $0 < rows }
+        var colSeps = colSeparators.filter { $0 > 0 && $0 < cols }
+        let maxPxX = mapArea.width, maxPxY = mapArea.height * pxPerCellY
+        if 2 * Set(rowSeps).count > maxPxY || 2 * Set(colSeps).count > maxPxX { rowSeps = []; colSeps = [] }
+        let availX = maxPxX - Set(colSeps).count, availY = maxPxY - Set(rowSeps).count
+        let f = Downsample.factor(rows: rows, cols: cols, maxRows: availY, maxCols: availX)
+        let ds = Downsample.blockMean(matrix, rows: rows, cols: cols, factor: f)
+        let up = max(1, min(availX / ds.cols, availY / ds.rows))
+        let xMap = HeatmapFigure.displayMap(count: ds.cols, upscale: up, factor: f, separators: colSeps)
+        let yMap = HeatmapFigure.displayMap(count: ds.rows, upscale: up, factor: f, separators: rowSeps)
+        let pxW = min(xMap.count, maxPxX), pxH = min(yMap.count, maxPxY)
+
+        // Title.
+        buf.put(fit(displayTitle(factor: f, unicode: options.unicode), area.width, unicode: options.unicode), x: area.x, y: area.y, style: .bold, clip: area)
+
+        /// Unit value of display pixel (px, py); nil for a separator pixel.
+        func unitAt(_ px: Int, _ py: Int) -> Double? {
+            let i = yMap[py], j = xMap[px]
+            guard i >= 0, j >= 0 else { return nil }
+            return sc.unit(ds.values[i * ds.cols + j])
+        }
+        let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
+        let cellRows = (pxH + pxPerCellY - 1) / pxPerCellY
+        for cy in 0..<min(cellRows, mapArea.height) {
+            for cx in 0..<pxW {
+                let x = mapArea.x + cx, y = mapArea.y + cy
+                if shade {
+                    let rowSep = yMap[cy] < 0, colSep = xMap[cx] < 0
+                    if rowSep || colSep {
+                        let g: Character = rowSep && colSep ? (options.unicode ? "┼" : "+")
+                            : rowSep ? (options.unicode ? "─" : "-") : (options.unicode ? "│" : "|")
+                        buf[x, y] = Cell(g, dim: true)
+                        continue
+                    }
+                    let t = unitAt(cx, cy) ?? .nan
+                    var cell = Cell(shadeGlyph(t, unicode: options.unicode))
+                    if options.colorMode != .none && !t.isNaN { cell.fg = colormap.color(at: t) }
+                    buf[x, y] = cell
+                } else {
+                    let top = unitAt(cx, 2 * cy).map { colormap.color(at: $0) } ?? sepColor
+                    let bottom: RGB? = 2 * cy + 1 < pxH ? (unitAt(cx, 2 * cy + 1).map { colormap.color(at: $0) } ?? sepColor) : nil
+                    buf[x, y] = Cell("▀", fg: top, bg: bottom)
+                }
+            }
+        }
+
+        // Row indices (first/last) in the gutter, column indices under the map.
+        let lastRowY = mapArea.y + max(0, min(cellRows, mapArea.height) - 1)
+        let idxW = gutter - yLabelW - 1
+        buf.put(pad("0", idxW), x: area.x + yLabelW, y: mapArea.y, style: .dim, clip: area)
+        if lastRowY > mapArea.y { buf.put(pad(String(rows - 1), idxW), x: area.x + yLabelW, y: lastRowY, style: .dim, clip: area) }
+        let axisY = mapArea.y + min(cellRows, mapArea.height)
+        buf.put("0", x: mapArea.x, y: axisY, style: .dim, clip: area)
+        let lastCol = String(cols - 1)
+        let usedW = pxW
+        if usedW > lastCol.count + 2 { buf.put(lastCol, x: mapArea.x + usedW - lastCol.count, y: axisY, style: .dim, clip: area) }
+        if let xl = xLabel, bottomRows == 2 {
+            let s = fit(xl, usedW, unicode: options.unicode)
+            buf.put(s, x: mapArea.x + max(0, (usedW - s.count) / 2), y: axisY + 1, clip: area)
+        }
+        if let yl = yLabel, yLabelW > 0 {
+            let chars = Array(yl.prefix(mapArea.height))
+            let y0 = mapArea.y + max(0, (min(cellRows, mapArea.height) - chars.count) / 2)
+            for (i, ch) in chars.enumerated() { buf[area.x, y0 + i] = Cell(ch) }
+        }
+
+        // Colorbar: high at the top, low at the bottom, normalisation in the middle.
+        if showBar {
+            let bx = area.maxX - barW + 1
+            let barH = max(1, min(cellRows, mapArea.height))
+            for i in 0..<barH {
+                let tTop: Double, tBot: Double
+                if shade {
+                    tTop = barH == 1 ? 1 : 1 - Double(i) / Double(barH - 1)
+                    let g = shadeGlyph(tTop, unicode: options.unicode)
+                    let fg = options.colorMode == .none ? nil : colormap.color(at: tTop)
+                    buf[bx, mapArea.y + i] = Cell(g, fg: fg)
+                } else {
+                    let n = Double(2 * barH - 1)
+                    tTop = 1 - Double(2 * i) / max(1, n); tBot = 1 - Double(2 * i + 1) / max(1, n)
+                    buf[bx, mapArea.y + i] = Cell("▀", fg: colormap.color(at: tTop), bg: colormap.color(at: tBot))
+                }
+            }
+            let lx = bx + 2
+            buf.put(hi, x: lx, y: mapArea.y, clip: area)
+            if barH > 1 { buf.put(lo, x: lx, y: mapArea.y + barH - 1, clip: area) }
+            if barH > 2 {
+                let mid = mapArea.y + barH / 2
+                buf.put(normLabel, x: lx, y: mid, style: .dim, clip: area)
+                if sc.centered && barH > 4 { buf.put("0", x: lx, y: mid - 1, clip: area) }
+            }
+            if matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
+                if shade { buf.put("? NaN", x: bx, y: axisY, style: .dim, clip: area) }
+                else {
+                    buf[bx, axisY] = Cell("█", fg: colormap.nanColor)
+                    buf.put("NaN", x: bx + 2, y: axisY, style: .dim, clip: area)
+                }
+            }
+        }
+    }
+
+    /// Display pixels along one axis: each downsampled index repeated `upscale` times, with
+    /// -1 inserted for a separator before the entry where a new block starts.
+    static func displayMap(count: Int, upscale: Int, factor: Int, separators: [Int]) -> [Int] {
+        let before = Set(separators.map { Int((Double($0) / Double(max(1, factor))).rounded()) }.filter { $0 > 0 && $0 < count })
+        var out: [Int] = []
+        out.reserveCapacity(count * upscale + before.count)
+        for k in 0..<count {
+            if before.contains(k) { out.append(-1) }
+            for _ in 0..<upscale { out.append(k) }
+        }
+        return out
+    }
+
+    /// Shade-ramp glyph for a unit value; NaN is `?`.
+    func shadeGlyph(_ t: Double, unicode: Bool) -> Character {
+        if t.isNaN { return "?" }
+        let ramp: [Character] = unicode ? [" ", "░", "▒", "▓", "█"] : Array(" .:-=+*#%@")
+        let i = min(ramp.count - 1, max(0, Int((t * Double(ramp.count)).rounded(.down))))
+        return ramp[i]
+    }
+
+    // MARK: exports
+
+    /// Vector scene used by PNG and SVG export. At most `maxEntries` matrix entries per
+    /// side are drawn (block-averaged beyond that, stated in the title).
+    public func scene(maxEntries: Int = 512) -> Scene {
+        let sc = scale
+        let cw = Double(Scene.charWidth)
+        let f = Downsample.factor(rows: rows, cols: cols, maxRows: maxEntries, maxCols: maxEntries)
+        let ds = Downsample.blockMean(matrix, rows: max(1, rows), cols: max(1, cols), factor: f)
+        let cellPx = max(1.0, (512.0 / Double(max(ds.rows, ds.cols))).rounded(.down))
+        let mapW = Double(ds.cols) * cellPx, mapH = Double(ds.rows) * cellPx
+        let left = 20.0 + Double(String(max(0, rows - 1)).count) * cw + 8 + (yLabel == nil ? 0 : 20)
+        let top = 40.0
+        let lo = NumberFormat.compact(sc.low), hi = NumberFormat.compact(sc.high)
+        let barX = left + mapW + 24
+        let labelW = Double(max(lo.count, hi.count, sc.normalization.label.count)) * cw
+        let width = Int(barX + 24 + 8 + labelW + 20)
+        let height = Int(top + mapH + (xLabel == nil ? 40 : 64))
+        var s = Scene(width: width, height: height)
+        let ink = RGB(20, 20, 20)
+        s.items.append(.text(x: left, y: 26, displayTitle(factor: f, unicode: false), color: ink, anchor: .start, bold: true))
+        for i in 0..<ds.rows {
+            for j in 0..<ds.cols {
+                let t = sc.unit(ds.values[i * ds.cols + j])
+                s.items.append(.rect(x: left + Double(j) * cellPx, y: top + Double(i) * cellPx, width: cellPx, height: cellPx, fill: colormap.color(at: t)))
+            }
+        }
+        let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
+        for b in separators where b > 0 && b < rows {
+            let y = top + Double(b) / Double(f) * cellPx
+            s.items.append(.line(x1: left, y1: y, x2: left + mapW, y2: y, color: sepColor, width: 1))
+        }
+        for b in colSeparators where b > 0 && b < cols {
+            let x = left + Double(b) / Double(f) * cellPx
+            s.items.append(.line(x1: x, y1: top, x2: x, y2: top + mapH, color: sepColor, width: 1))
+        }
+        // Axis index labels.
+        s.items.append(.text(x: left - 6, y: top + 12, "0", color: ink, anchor: .end, bold: false))
+        s.items.append(.text(x: left - 6, y: top + mapH, String(max(0, rows - 1)), color: ink, anchor: .end, bold: false))
+        s.items.append(.text(x: left, y: top + mapH + 20, "0", color: ink, anchor: .start, bold: false))
+        s.items.append(.text(x: left + mapW, y: top + mapH + 20, String(max(0, cols - 1)), color: ink, anchor: .end, bold: false))
+        if let xl = xLabel { s.items.append(.text(x: left + mapW / 2, y: top + mapH + 44, xl, color: ink, anchor: .middle, bold: false)) }
+        if let yl = yLabel { s.items.append(.text(x: 14, y: top + mapH / 2, String(yl.prefix(3)), color: ink, anchor: .start, bold: false)) }
+        // Colorbar.
+        let steps = 64
+        for k in 0..<steps {
+            let t = 1 - (Double(k) + 0.5) / Double(steps)
+            s.items.append(.rect(x: barX, y: top + Double(k) * mapH / Double(steps), width: 20, height: mapH / Double(steps) + 0.5, fill: colormap.color(at: t)))
+        }
+        s.items.append(.text(x: barX + 28, y: top + 12, hi, color: ink, anchor: .start, bold: false))
+        s.items.append(.text(x: barX + 28, y: top + mapH, lo, color: ink, anchor: .start, bold: false))
+        s.items.append(.text(x: barX + 28, y: top + mapH / 2 + 6, sc.normalization.label, color: ink, anchor: .start, bold: false))
+        return s
+    }
+
+    /// PNG bytes of `scene()`.
+    public func pngData() throws -> [UInt8] { try PNGEncoder.encode(RasterImage(scene: scene())) }
+    /// Writes the PNG atomically.
+    public func writePNG(path: String) throws { try AtomicFile.write(pngData(), to: path) }
+    /// Standalone SVG document (at most 256 entries per side as rects).
+    public func svg() -> String { SVGWriter.svg(scene(maxEntries: 256)) }
+    /// Writes the SVG atomically.
+    public func writeSVG(path: String) throws { try AtomicFile.write(svg(), to: path) }
+
+    /// The full-resolution matrix as CSV, one matrix row per line, no header.
+    public func csv() -> String {
+        var out = ""
+        for i in 0..<rows {
+            out += (0..<cols).map { CSV.number(matrix[i * cols + $0]) }.joined(separator: ",")
+            out += "\n"
+        }
+        return out
+    }
+    /// Writes the CSV atomically.
+    public func writeCSV(path: String) throws { try AtomicFile.write(csv(), to: path) }
+}
+
+/// Truncates `s` to `w` characters (with an ellipsis when cut).
+func fit(_ s: String, _ w: Int, unicode: Bool = true) -> String {
+    guard w > 0 else { return "" }
+    if s.count <= w { return s }
+    return String(s.prefix(max(0, w - 1))) + (unicode ? "…" : "~")
+}
+
+/// Right-aligns `s` in `w` characters.
+func pad(_ s: String, _ w: Int) -> String {
+    s.count >= w ? s : String(repeating: " ", count: w - s.count) + s
+}

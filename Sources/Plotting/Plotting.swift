@@ -1,2 +1,0 @@
-/// Pure rendering of matrices and series into styled cell grids and image files.
-public enum Plotting {}

@@ -1,5 +1,0 @@
-import CNcursesw
-import Plotting
-
-/// The ncurses layer: screen, input, colours and widgets.
-public enum TUI {}

@@ -1,0 +1,227 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+@testable import Plotting
+
+/// A block-structured "kernel": two classes of 6, plus a NaN entry.
+func sampleKernel(n: Int = 12, nanAt: Int? = 5) -> [Double] {
+    var m = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { for j in 0..<n {
+        let same = (i < n / 2) == (j < n / 2)
+        m[i * n + j] = (same ? 0.6 : 0.1) + (i == j ? 0.4 : 0) + 0.01 * Double((i + j) % 3)
+    } }
+    if let k = nanAt { m[k * n + k] = .nan }
+    return m
+}
+
+func sampleLines() -> LinePlotFigure {
+    let xs = (0..<20).map { Double($0) }
+    return LinePlotFigure(series: [
+        Series(name: "train", xs: xs, ys: xs.map { 1 / (1 + $0) }),
+        Series(name: "test", xs: xs, ys: xs.map { 1.2 / (1 + $0) + 0.1 }, yerr: xs.map { _ in 0.05 }),
+    ], xAxis: Axis(label: "step"), yAxis: Axis(label: "loss"), title: "Learning curve")
+}
+
+final class HeatmapTests: XCTestCase {
+    func testHalfBlockPixelsCarryTwoRows() throws {
+        // 4×2 matrix, one matrix entry per pixel: cell (c, r) shows rows 2r (fg) and 2r+1 (bg).
+        let fig = HeatmapFigure(matrix: [0, 1, 2, 3, 4, 5, 6, 7], rows: 4, cols: 2, title: "t")
+        let buf = fig.render(width: 30, height: 4)
+        let mapX = 2 // gutter: "3" + space
+        let c = buf[mapX, 1]
+        XCTAssertEqual(c.glyph, "▀")
+        // 2 map rows = 4 pixel rows for 4 matrix rows: no upscaling.
+        XCTAssertEqual(c.fg, Colormap.viridis.color(at: 0))
+        XCTAssertEqual(c.bg, Colormap.viridis.color(at: 2.0 / 7))
+        XCTAssertEqual(buf[mapX + 1, 2].bg, Colormap.viridis.color(at: 1))
+    }
+
+    func testDownsamplingIsStatedInTitle() {
+        let n = 100
+        let fig = HeatmapFigure(matrix: (0..<(n * n)).map { Double($0 % n) }, rows: n, cols: n, title: "K")
+        let buf = fig.render(width: 60, height: 20)
+        // 17 map rows → 34 pixel rows → factor ceil(100/34) = 3.
+        XCTAssertEqual(buf.lines[0].trimmingCharacters(in: .whitespaces), "K [3×3 block mean]")
+        let plain = fig.render(width: 60, height: 20, options: .plain)
+        XCTAssertTrue(plain.lines[0].hasPrefix("K [6x6 block mean]"), plain.lines[0])
+    }
+
+    func testNaNAndSeparatorsAreVisible() {
+        let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12, title: "K", separators: [6])
+        let buf = fig.render(width: 40, height: 10)
+        let colors = buf.cells.flatMap { [$0.fg, $0.bg] }.compactMap { $0 }
+        XCTAssertTrue(colors.contains(Colormap.viridis.nanColor))
+        XCTAssertTrue(colors.contains(.white), "separator pixels missing")
+        XCTAssertTrue(buf.text.contains("NaN"))
+    }
+
+    func testSnapshots() {
+        let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12, title: "NTK (2 classes)",
+                                separators: [6], xLabel: "sample j", yLabel: "i")
+        assertSnapshot(snapshotText(fig.render(width: 44, height: 12)), named: "heatmap_rich")
+        assertSnapshot(fig.render(width: 44, height: 12, options: RenderOptions(colorMode: .palette256)).ansi(mode: .palette256),
+                       named: "heatmap_rich_ansi256")
+        assertSnapshot(snapshotText(fig.render(width: 44, height: 16, options: .plain)), named: "heatmap_plain")
+        assertSnapshot(snapshotText(fig.render(width: 44, height: 16, options: RenderOptions(colorMode: .none, unicode: true))),
+                       named: "heatmap_nocolor_unicode")
+        let diff = HeatmapFigure(matrix: sampleKernel(nanAt: nil).enumerated().map { $0.element * ($0.offset % 2 == 0 ? 1 : -1) },
+                                 rows: 12, cols: 12, title: "ΔK", colormap: .diverging,
+                                 normalization: .percentileClip(lower: 2, upper: 98))
+        assertSnapshot(snapshotText(diff.render(width: 44, height: 10)), named: "heatmap_diverging")
+    }
+
+    func testEightColorModeUsesShadeRampWithColor() {
+        let fig = HeatmapFigure(matrix: [0, 0.3, 0.6, 1], rows: 2, cols: 2, title: "8")
+        let opts = RenderOptions(colorMode: .palette8, unicode: true)
+        let buf = fig.render(width: 30, height: 5, options: opts)
+        XCTAssertFalse(buf.text.contains("▀"))
+        XCTAssertTrue(buf.text.contains("█"))
+        let full = buf.cells.first { $0.glyph == "█" && $0.fg == Colormap.viridis.color(at: 1) }
+        XCTAssertNotNil(full, "max value should be a full block in the top colour")
+        assertSnapshot(buf.ansi(mode: .palette8), named: "heatmap_palette8_ansi")
+    }
+
+    func testTinyAreaDoesNotCrash() {
+        let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12)
+        for w in 0..<8 { for h in 0..<5 { _ = fig.render(width: w, height: h) } }
+        let malformed = HeatmapFigure(matrix: [1, 2, 3], rows: 2, cols: 2)
+        XCTAssertEqual(malformed.matrix.count, 4)
+        XCTAssertTrue(malformed.matrix[3].isNaN)
+    }
+}
+
+final class LinePlotTests: XCTestCase {
+    func testBrailleBitLayout() {
+        XCTAssertEqual(BrailleCanvas.dotBit(dx: 0, dy: 0), 0x01)
+        XCTAssertEqual(BrailleCanvas.dotBit(dx: 0, dy: 2), 0x04)
+        XCTAssertEqual(BrailleCanvas.dotBit(dx: 1, dy: 0), 0x08)
+        XCTAssertEqual(BrailleCanvas.dotBit(dx: 0, dy: 3), 0x40)
+        XCTAssertEqual(BrailleCanvas.dotBit(dx: 1, dy: 3), 0x80)
+        XCTAssertEqual(BrailleCanvas.glyph(bits: 0xFF), "⣿")
+        var c = BrailleCanvas(widthCells: 2, heightCells: 1)
+        c.set(0, 0, color: nil); c.set(1, 3, color: nil); c.set(3, 1, color: nil)
+        XCTAssertEqual(c.cellBits(0, 0), 0x81)
+        XCTAssertEqual(c.cellBits(1, 0), 0x10)
+        c.set(4, 0, color: nil) // outside: ignored
+        var buf = CellBuffer(width: 2, height: 1)
+        c.draw(into: &buf, x: 0, y: 0)
+        XCTAssertEqual(buf.lines, ["⢁⠐"])
+        var line = BrailleCanvas(widthCells: 2, heightCells: 1)
+        line.line(0, 0, 3, 0, color: nil)
+        XCTAssertEqual(line.cellBits(0, 0), 0x09); XCTAssertEqual(line.cellBits(1, 0), 0x09)
+    }
+
+    func testSeriesHaveDistinctColorsAndMarkers() {
+        let styles = (0..<6).map(SeriesStyle.forIndex)
+        XCTAssertEqual(Set(styles.map(\.color)).count, 6)
+        XCTAssertEqual(Set(styles.map(\.marker)).count, 6)
+        let buf = sampleLines().render(width: 60, height: 18)
+        let fgs = Set(buf.cells.filter { $0.glyph.unicodeScalars.first.map { (0x2800...0x28FF).contains($0.value) } ?? false }.compactMap(\.fg))
+        XCTAssertEqual(fgs, [SeriesStyle.forIndex(0).color, SeriesStyle.forIndex(1).color])
+        XCTAssertTrue(buf.lines[1].contains("● train") && buf.lines[1].contains("■ test"), buf.lines[1])
+    }
+
+    func testSnapshots() {
+        let fig = sampleLines()
+        assertSnapshot(snapshotText(fig.render(width: 60, height: 18)), named: "lineplot_rich")
+        assertSnapshot(snapshotText(fig.render(width: 60, height: 18, options: .plain)), named: "lineplot_plain")
+        let widths = [16.0, 64, 256, 1024, 4096]
+        let logFig = LinePlotFigure(series: [
+            Series(name: "|K-K∞|", xs: widths, ys: widths.map { 1 / $0.squareRoot() }),
+            Series(name: "scatter", xs: widths, ys: widths.map { 3 / $0 }, connected: false),
+        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "error", scale: .log), title: "Convergence")
+        assertSnapshot(snapshotText(logFig.render(width: 60, height: 18)), named: "lineplot_loglog")
+    }
+}
+
+final class ExportTests: XCTestCase {
+    private func readBE32(_ b: [UInt8], _ at: Int) -> Int {
+        Int(b[at]) << 24 | Int(b[at + 1]) << 16 | Int(b[at + 2]) << 8 | Int(b[at + 3])
+    }
+
+    func testPNGSignatureAndHeader() throws {
+        let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12, title: "K")
+        let png = try fig.pngData()
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        XCTAssertEqual(String(decoding: png[12..<16], as: UTF8.self), "IHDR")
+        let scene = fig.scene()
+        XCTAssertEqual(readBE32(png, 16), scene.width)
+        XCTAssertEqual(readBE32(png, 20), scene.height)
+        XCTAssertEqual(png[24], 8)  // bit depth
+        XCTAssertEqual(png[25], 2)  // colour type RGB
+        XCTAssertEqual(String(decoding: png.suffix(8).prefix(4), as: UTF8.self), "IEND")
+        let lp = try sampleLines().pngData()
+        XCTAssertEqual(readBE32(lp, 16), 800); XCTAssertEqual(readBE32(lp, 20), 500)
+    }
+
+    func testRasterDrawsHeatmapColors() {
+        let fig = HeatmapFigure(matrix: [0, 1, 1, 0], rows: 2, cols: 2, title: "")
+        let scene = fig.scene()
+        let img = RasterImage(scene: scene)
+        // First matrix cell's rect.
+        guard case let .rect(x, y, w, h, fill)? = scene.items.first(where: { if case .rect = $0 { return true }; return false }) else {
+            return XCTFail("no rect")
+        }
+        XCTAssertEqual(fill, Colormap.viridis.color(at: 0))
+        XCTAssertEqual(img[Int(x + w / 2), Int(y + h / 2)], Colormap.viridis.color(at: 0))
+        XCTAssertEqual(img[Int(x + w * 1.5), Int(y + h / 2)], Colormap.viridis.color(at: 1))
+        var t = RasterImage(width: 20, height: 20)
+        t.drawText("1", x: 0, y: 0, .black, scale: 1)
+        XCTAssertEqual(t[2, 0], .black); XCTAssertEqual(t[0, 0], .white) // top of "1" is 00100
+        t.drawLine(0, 19, 19, 19, .black)
+        XCTAssertEqual((0..<20).filter { t[$0, 19] == .black }.count, 20)
+    }
+
+    private final class Counter: NSObject, XMLParserDelegate {
+        var counts: [String: Int] = [:]
+        var texts: [String] = []
+        private var inText = false
+        func parser(_ p: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            counts[e, default: 0] += 1; inText = e == "text"; if inText { texts.append("") }
+        }
+        func parser(_ p: XMLParser, foundCharacters s: String) { if inText { texts[texts.count - 1] += s } }
+        func parser(_ p: XMLParser, didEndElement e: String, namespaceURI: String?, qualifiedName: String?) { inText = false }
+    }
+
+    private func parse(_ svg: String) -> Counter? {
+        let c = Counter()
+        let p = XMLParser(data: Data(svg.utf8))
+        p.delegate = c
+        guard p.parse() else { XCTFail("SVG not well-formed: \(String(describing: p.parserError))"); return nil }
+        return c
+    }
+
+    func testSVGIsWellFormedVector() throws {
+        let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12, title: "K <&> \"q\"", separators: [6])
+        let c = try XCTUnwrap(parse(fig.svg()))
+        XCTAssertEqual(c.counts["svg"], 1)
+        XCTAssertEqual(c.counts["rect"], 1 + 144 + 64) // background + matrix + colorbar steps
+        XCTAssertEqual(c.counts["line"], 2)            // one row + one column separator
+        XCTAssertTrue(c.texts.contains("K <&> \"q\""))
+        let l = try XCTUnwrap(parse(sampleLines().svg()))
+        XCTAssertEqual(l.counts["polyline"], 2)
+        XCTAssertTrue(l.texts.contains("train") && l.texts.contains("test") && l.texts.contains("step"))
+    }
+
+    func testCSV() {
+        let fig = HeatmapFigure(matrix: [1, 0.5, .nan, 2], rows: 2, cols: 2)
+        XCTAssertEqual(fig.csv(), "1.0,0.5\nNaN,2.0\n")
+        let lp = LinePlotFigure(series: [Series(name: "a,b", xs: [1, 2], ys: [3, 4], yerr: [0.5, 0.25])])
+        XCTAssertEqual(lp.csv(), "series,x,y,yerr\n\"a,b\",1.0,3.0,0.5\n\"a,b\",2.0,4.0,0.25\n")
+    }
+
+    func testAtomicWritesLeaveNoTemporaries() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("entk-plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12)
+        try fig.writePNG(path: dir.appendingPathComponent("k.png").path)
+        try fig.writeSVG(path: dir.appendingPathComponent("k.svg").path)
+        try fig.writeCSV(path: dir.appendingPathComponent("k.csv").path)
+        try fig.writeCSV(path: dir.appendingPathComponent("k.csv").path) // overwrite
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["k.csv", "k.png", "k.svg"])
+        XCTAssertThrowsError(try fig.writeCSV(path: "/nonexistent-dir-entk/k.csv"))
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class PlottingSmokeTests: XCTestCase { func testLoads() { XCTAssertTrue(true) } }
