@@ -37,8 +37,8 @@ let package = Package(
         .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),
 
         .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"], exclude: ["IO/Fixtures"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CPNG"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI"]),
     ],
     swiftLanguageModes: [.v6]
