@@ -54,38 +54,19 @@ struct BlockActivation {
     @inline(__always)
     func reluRow(_ i: Int, a: Double, b: Double, k krow: UnsafeMutablePointer<Double>,
                  theta trow: UnsafeMutablePointer<Double>?, cols: Int) {
-        typealias V = SIMD4<Double>
         let sumSq = (a * a + b * b) / 2
         let c1 = (a - b) * (a - b) / (2 * Double.pi)
         let s1 = v1[i].squareRoot()
-        let is1 = 1 / s1
         let diag = selfPair && i < cols
         let keepK = diag ? krow[i] : 0
         let keepT = diag ? (trow?[i] ?? 0) : 0
         s2.withUnsafeBufferPointer { s2p in
             is2.withUnsafeBufferPointer { is2p in
                 guard let s2b = s2p.baseAddress, let is2b = is2p.baseAddress else { return }
-                let one = V(repeating: 1), minusOne = V(repeating: -1)
-                var j = 0
-                while j + 4 <= cols {
-                    let kv = VectorMath.load(krow + j)
-                    var c = kv * is1 * VectorMath.load(is2b + j)
-                    c.replace(with: one, where: c .> one)
-                    c.replace(with: minusOne, where: c .< minusOne)
-                    let th = VectorMath.acos(c)
-                    let dot = sumSq - c1 * th
-                    let sinv = ((1 - c) * (1 + c)).squareRoot()
-                    VectorMath.store((c1 * s1) * sinv * VectorMath.load(s2b + j) + dot * kv, krow + j)
-                    if let t = trow { VectorMath.store(VectorMath.load(t + j) * dot, t + j) }
-                    j += 4
-                }
-                while j < cols {
-                    let kv = krow[j]
-                    let c = max(-1, min(1, kv * is1 * is2b[j]))
-                    let dot = sumSq - c1 * VectorMath.acos(c)
-                    krow[j] = c1 * s1 * max(0, (1 - c) * (1 + c)).squareRoot() * s2b[j] + dot * kv
-                    trow?[j] *= dot
-                    j += 1
+                if let t = trow {
+                    Self.reluKernel(krow, t, s2b, is2b, cols, s1: s1, sumSq: sumSq, c1: c1)
+                } else {
+                    Self.reluKernel(krow, nil, s2b, is2b, cols, s1: s1, sumSq: sumSq, c1: c1)
                 }
             }
         }
@@ -93,6 +74,38 @@ struct BlockActivation {
             // Exact correlation 1 on the self diagonal: θ = 0, K̇ = (a²+b²)/2.
             krow[i] = sumSq * keepK
             trow?[i] = keepT * sumSq
+        }
+    }
+
+    /// The inner loop, kept free of closures and optionals so it stays in registers.
+    @inline(__always)
+    static func reluKernel(_ krow: UnsafeMutablePointer<Double>, _ trow: UnsafeMutablePointer<Double>?,
+                           _ s2: UnsafePointer<Double>, _ is2: UnsafePointer<Double>, _ cols: Int,
+                           s1: Double, sumSq: Double, c1: Double) {
+        typealias V = SIMD4<Double>
+        let is1 = 1 / s1
+        let one = V(repeating: 1), minusOne = V(repeating: -1)
+        let vSum = V(repeating: sumSq), vC1 = V(repeating: c1), vC1s1 = V(repeating: c1 * s1), vIs1 = V(repeating: is1)
+        var j = 0
+        while j + 4 <= cols {
+            let kv = VectorMath.load(krow + j)
+            var c = kv * vIs1 * VectorMath.load(is2 + j)
+            c.replace(with: one, where: c .> one)
+            c.replace(with: minusOne, where: c .< minusOne)
+            let th = VectorMath.acos(c)
+            let dot = vSum - vC1 * th
+            let sinv = ((one - c) * (one + c)).squareRoot()
+            VectorMath.store(vC1s1 * sinv * VectorMath.load(s2 + j) + dot * kv, krow + j)
+            if let t = trow { VectorMath.store(VectorMath.load(t + j) * dot, t + j) }
+            j += 4
+        }
+        while j < cols {
+            let kv = krow[j]
+            let c = max(-1, min(1, kv * is1 * is2[j]))
+            let dot = sumSq - c1 * VectorMath.acos(c)
+            krow[j] = c1 * s1 * max(0, (1 - c) * (1 + c)).squareRoot() * s2[j] + dot * kv
+            trow?[j] *= dot
+            j += 1
         }
     }
 }

@@ -15,8 +15,13 @@ enum VectorMath {
     @inline(__always)
     static func asinSmall(_ x: V) -> V {
         let z = x * x
-        let p = ((((p0 * z + p1) * z + p2) * z + p3) * z + p4) * z + p5
-        let q = ((((z + q0) * z + q1) * z + q2) * z + q3) * z + q4
+        // Coefficients as local vectors so they are materialised once per loop, not per use.
+        let vp0 = V(repeating: p0), vp1 = V(repeating: p1), vp2 = V(repeating: p2),
+            vp3 = V(repeating: p3), vp4 = V(repeating: p4), vp5 = V(repeating: p5)
+        let vq0 = V(repeating: q0), vq1 = V(repeating: q1), vq2 = V(repeating: q2),
+            vq3 = V(repeating: q3), vq4 = V(repeating: q4)
+        let p = ((((vp0 * z + vp1) * z + vp2) * z + vp3) * z + vp4) * z + vp5
+        let q = ((((z + vq0) * z + vq1) * z + vq2) * z + vq3) * z + vq4
         return x + x * z * (p / q)
     }
 
