@@ -27,9 +27,16 @@ build: deps
 run: build
 	$(BIN)/entk
 
+# XCTest only (entk has no Swift Testing tests); the last line is the plain "N passed, M failed".
 test: deps
 	swift build --build-tests
-	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	@set -o pipefail; swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; rc=$$?; \
+	line=$$(grep -E "Executed [0-9]+ tests?," .build/test.log | tail -1); \
+	n=$$(echo "$$line" | sed -nE 's/.*Executed ([0-9]+) tests?,.*/\1/p'); \
+	f=$$(echo "$$line" | sed -nE 's/.* ([0-9]+) failures? .*/\1/p'); \
+	k=$$(echo "$$line" | sed -nE 's/.* ([0-9]+) tests? skipped.*/\1/p'); \
+	n=$${n:-0}; f=$${f:-0}; k=$${k:-0}; \
+	echo "tests: $$((n - f - k)) passed, $$f failed, $$k skipped"; exit $$rc
 
 # Real datasets (Fashion-MNIST, MNIST-5k, scikit-image textures) into the cache; idempotent.
 data:
