@@ -11,7 +11,7 @@ endif
 RELEASE := swift build -c release $(OPT_FLAGS)
 BIN := .build/release
 
-.PHONY: run test bench deps build verify data clean
+.PHONY: run test bench deps build verify data mutation clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -41,6 +41,10 @@ test: deps
 # Real datasets (Fashion-MNIST, MNIST-5k, scikit-image textures) into the cache; idempotent.
 data:
 	bash scripts/fetch-data.sh
+
+# Perturbs kernel formulas one at a time; each must make a test fail.
+mutation: deps
+	bash scripts/mutation-check.sh
 
 verify: build
 	$(BIN)/entk verify ../shared/reference
