@@ -1,0 +1,60 @@
+import XCTest
+@testable import NTKEngine
+
+final class ExperimentTests: XCTestCase {
+    /// GCNN on N points ≡ CNN on the |G|N augmented points, at every t (rounding level).
+    func testAugmentationEquivalenceHoldsForC4AndD4() throws {
+        var rng = TestRNG(21)
+        for (g, pad) in [("C4", "circular"), ("D4", "same"), ("D1", "circular")] {
+            let s = try spec(groupStackJSON(group: g, padding: pad, size: 5, channels: 1))
+            let train = try InputBatch(shape: [5, 5, 1], data: rng.normals(6 * 25))
+            let test = try InputBatch(shape: [5, 5, 1], data: rng.normals(3 * 25))
+            let y = Matrix(rows: 6, cols: 2, data: rng.normals(12))
+            let r = try AugmentationEquivalence.run(groupSpec: s, train: train, targets: y, test: test,
+                                                    times: [0.5, 10, 1000, nil], threads: 1)
+            XCTAssertEqual(r.points.count, 4)
+            for p in r.points {
+                XCTAssertGreaterThan(p.scale, 1e-3)
+                XCTAssertLessThan(p.maxDifference / p.scale, 1e-9, "\(g) \(pad) t=\(String(describing: p.time))")
+            }
+        }
+    }
+
+    /// The identity needs the group average: an un-augmented CNN differs (the test can fail).
+    func testPlainCNNDiffersFromGCNN() throws {
+        var rng = TestRNG(22)
+        let s = try spec(groupStackJSON(group: "C4", padding: "circular", size: 5, channels: 1))
+        let c = try AugmentationEquivalence.matchingCNN(s)
+        let train = try InputBatch(shape: [5, 5, 1], data: rng.normals(6 * 25))
+        let test = try InputBatch(shape: [5, 5, 1], data: rng.normals(3 * 25))
+        let y = Matrix(rows: 6, cols: 1, data: rng.normals(6))
+        let g = try GramEngine(spec: s, threads: 1), cn = try GramEngine(spec: c, threads: 1)
+        let a = try KernelRegression(kTrainTrain: try g.compute(train).ntk).predict(kTestTrain: try g.compute(test, train).ntk, targets: y)
+        let b = try KernelRegression(kTrainTrain: try cn.compute(train).ntk).predict(kTestTrain: try cn.compute(test, train).ntk, targets: y)
+        XCTAssertGreaterThan(zip(a.values.data, b.values.data).map { abs($0 - $1) }.max() ?? 0, 1e-4)
+    }
+
+    func testLearningCurveUsesSameSplitsAndImproves() throws {
+        let pool = try SyntheticPatterns.make(count: 16, height: 6, width: 6, channels: 1, classes: 2, noise: 0.1, seed: 5)
+        let test = try SyntheticPatterns.make(count: 8, height: 6, width: 6, channels: 1, classes: 2, noise: 0.1, seed: 6)
+        let gs = try spec(groupStackJSON(group: "C4", padding: "circular", size: 6, channels: 1))
+        let cs = try AugmentationEquivalence.matchingCNN(gs)
+        let r = try LearningCurve.run(stacks: [.init(name: "CNN", spec: cs), .init(name: "C4", spec: gs)],
+                                      pool: try InputBatch(shape: pool.shape, data: pool.images), poolLabels: pool.labels,
+                                      test: try InputBatch(shape: test.shape, data: test.images), testLabels: test.labels,
+                                      sizes: [4, 16], seeds: [1, 2], times: [nil, 100], threads: 1)
+        XCTAssertEqual(r.rows.count, 2 * 2 * 2 * 2)
+        let s = r.summaries
+        XCTAssertEqual(s.count, 2 * 2 * 2)
+        for st in ["CNN", "C4"] {
+            let small = s.first { $0.stack == st && $0.size == 4 && $0.time == nil }, big = s.first { $0.stack == st && $0.size == 16 && $0.time == nil }
+            XCTAssertNotNil(small); XCTAssertNotNil(big)
+            XCTAssertGreaterThanOrEqual(big?.mean ?? 0, (small?.mean ?? 1) - 0.05, "\(st) accuracy should not fall with more data")
+        }
+        // The full pool is the same for every seed: identical rows across seeds at n = pool.
+        let full = r.rows.filter { $0.stack == "C4" && $0.size == 16 && $0.time == nil }
+        XCTAssertEqual(full[0].accuracy, full[1].accuracy)
+        XCTAssertEqual(LearningCurve.subset(labels: pool.labels, size: 10, seed: 3), LearningCurve.subset(labels: pool.labels, size: 10, seed: 3))
+        XCTAssertTrue(r.csv.hasPrefix("stack,size,seed,t,accuracy,mse,mae\n"))
+    }
+}
