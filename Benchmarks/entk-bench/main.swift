@@ -80,7 +80,7 @@ if let ci = args.firstIndex(of: "--case"), ci + 1 < args.count, let idx = Int(ar
 let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
 let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-print("entk \(NTKEngine.version) Gram benchmark — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, float64, symmetric Gram (unique pairs)")
+print("entk \(EngineInfo.version) Gram benchmark — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, float64, symmetric Gram (unique pairs)")
 print("")
 print("| stack | N | threads | pairs/s | ms/pair | GFLOP/s (counted) | peak RSS MiB |")
 print("|---|---|---|---|---|---|---|")

@@ -9,8 +9,8 @@ struct Entk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "entk",
         abstract: "Exact infinite-width kernels (NNGP, NTK) of MLP, CNN and group-convolutional networks.",
-        version: NTKEngine.version,
-        subcommands: [Verify.self, Kernel.self, Predict.self],
+        version: EngineInfo.version,
+        subcommands: [Verify.self, Kernel.self, Predict.self, Experiment.self],
         defaultSubcommand: nil)
 
     func run() throws {

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import NTKEngine
+import Plotting
+
+/// `entk experiment …` — the paper's experiments, each writing CSV + PNG + SVG.
+struct Experiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one of the paper's experiments (CSV + PNG + SVG into --out).",
+        subcommands: [LearningCurveCommand.self, AugmentationCommand.self])
+}
+
+/// Options naming the data an experiment uses.
+struct DataOptions: ParsableArguments {
+    @Option(help: "synthetic (default, generated), textures (rotated scikit-image patches), mnist5k, fashion-mnist. Real sets need `make data`.")
+    var data: String = "synthetic"
+    @Option(help: "Image size (square; real images are area-resized).")
+    var size: Int = 8
+    @Option(help: "Training pool size.")
+    var pool: Int = 64
+    @Option(name: .customLong("test-size"), help: "Test set size.")
+    var testSize: Int = 64
+    @Option(help: "Number of classes (default: all).")
+    var classes: Int?
+    @Option(help: "Seed for data generation and sampling.")
+    var seed: UInt64 = 1
+}
+
+func writeFigure(_ fig: LinePlotFigure, csv: String, to out: String, name: String) throws {
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    let base = (out as NSString).appendingPathComponent(name)
+    try NTKEngine.AtomicFile.write(Array(csv.utf8), to: base + ".csv")
+    try fig.writePNG(path: base + ".png")
+    try fig.writeSVG(path: base + ".svg")
+    print("wrote \(base).csv, .png, .svg")
+}
+
+/// `entk experiment learning-curve`.
+struct LearningCurveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learning-curve",
+        abstract: "Accuracy vs training-set size for several stacks on the same splits (mean ± std over seeds).")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Option(parsing: .upToNextOption, help: "Stacks: CNN, MLP, C4, D4, … or spec files.")
+    var stacks: [String] = ["CNN", "C4", "D4", "MLP"]
+    @Option(parsing: .upToNextOption, help: "Training-set sizes.")
+    var sizes: [Int] = [8, 16, 32, 64]
+    @Option(help: "Number of seeds (random subsets) per size.")
+    var seeds: Int = 3
+    @Option(name: .customLong("t"), help: "A finite training time reported beside t = ∞.")
+    var time: Double?
+    @Option(name: .customLong("diag-reg"), help: "Ridge relative to the mean diagonal.")
+    var diagReg: Double = 1e-4
+    @Option(help: "Output folder.")
+    var out: String = "out/learning-curve"
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        let d = dataOptions
+        let data = try ExperimentData.load(d.data, size: d.size, pool: d.pool, test: d.testSize, classes: d.classes, seed: d.seed)
+        guard let maxSize = sizes.max(), maxSize <= data.pool.count else {
+            throw UserError("sizes \(sizes) exceed the pool of \(data.pool.count) images")
+        }
+        let named = try stacks.map { try ExperimentStacks.resolve($0, shape: data.pool.shape) }
+        print("learning curve on \(data.name): pool \(data.pool.count), test \(data.test.count), sizes \(sizes), \(seeds) seeds")
+        let times: [Double?] = [nil] + (time.map { [$0] } ?? [])
+        let progress = GramProgress()
+        let r = try LearningCurve.run(stacks: named.map { .init(name: $0.0, spec: $0.1) },
+                                      pool: try data.batch(data.pool), poolLabels: data.pool.labels,
+                                      test: try data.batch(data.test), testLabels: data.test.labels,
+                                      sizes: sizes, seeds: (0..<UInt64(seeds)).map { d.seed &+ 100 &+ $0 }, times: times,
+                                      diagReg: diagReg, threads: compute.threads, progress: progress) { name in
+            if !compute.quiet { FileHandle.standardError.write(Data("computing \(name) Gram…\n".utf8)) }
+        }
+        for w in Set(r.warnings) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        var series: [Series] = []
+        print("stack        t       " + sizes.map { String(format: "%12d", $0) }.joined())
+        for (name, _) in named {
+            for t in times {
+                let rows = r.summaries.filter { $0.stack == name && $0.time == t }.sorted { $0.size < $1.size }
+                let label = t.map { "\(name) t=\($0)" } ?? name
+                print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
+                      + (t.map { String($0) } ?? "∞").padding(toLength: 7, withPad: " ", startingAt: 0) + " "
+                      + rows.map { String(format: "%6.3f±%.3f", $0.mean, $0.std) }.joined(separator: " "))
+                series.append(Series(name: label, xs: rows.map { Double($0.size) }, ys: rows.map(\.mean), yerr: rows.map(\.std)))
+            }
+        }
+        let metric = r.classification ? "test accuracy" : "test MSE"
+        let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training-set size", scale: .log),
+                                 yAxis: Axis(label: metric), title: "Learning curve — \(data.name)")
+        try writeFigure(fig, csv: r.csv, to: out, name: "learning-curve")
+    }
+}
+
+/// `entk experiment augmentation`.
+struct AugmentationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "augmentation",
+        abstract: "A group stack on N points vs the matching CNN on the |G|·N augmented points, at several t.")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: "Group: C2, C4, D1, D2, D4.")
+    var group: String = "C4"
+    @Option(help: "Padding: circular or same.")
+    var padding: String = "circular"
+    @Option(parsing: .upToNextOption, help: "Training times (∞ is always included).")
+    var times: [Double] = [0.1, 1, 10, 100, 1000]
+    @Option(help: "Output folder.")
+    var out: String = "out/augmentation"
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        let d = dataOptions
+        let data = try ExperimentData.load(d.data, size: d.size, pool: d.pool, test: d.testSize, classes: d.classes, seed: d.seed)
+        let spec = try ExperimentStacks.named(group, shape: data.pool.shape, padding: padding)
+        let classes = (data.pool.labels.max() ?? 0) + 1
+        let y = Metrics.oneHot(data.pool.labels, classes: classes, centred: true)
+        let ts: [Double?] = times.map { Optional($0) } + [nil]
+        print("augmentation identity on \(data.name): \(group) GCNN on \(data.pool.count) images vs CNN on \(data.pool.count * (PointGroup.named(group.uppercased())?.order ?? 1)) augmented images")
+        let r = try AugmentationEquivalence.run(groupSpec: spec, train: try data.batch(data.pool), targets: y,
+                                                test: try data.batch(data.test), times: ts, threads: compute.threads)
+        for w in Set(r.warnings) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        print("t          max|f_GCNN − f_CNN+aug|   relative")
+        for p in r.points {
+            print((p.time.map { String($0) } ?? "∞").padding(toLength: 10, withPad: " ", startingAt: 0)
+                  + String(format: " %.3e               %.3e", p.maxDifference, p.maxDifference / max(p.scale, 1e-300)))
+        }
+        // Plot: the first test point's first output along t for both models.
+        let finite = r.points.filter { $0.time != nil }
+        let xs = finite.compactMap(\.time)
+        let fig = LinePlotFigure(series: [
+            Series(name: "\(group) GCNN, \(data.pool.count) images", xs: xs, ys: finite.map { $0.gcnnPredictions.data[0] }),
+            Series(name: "CNN, \(data.pool.count * r.group.order) augmented images", xs: xs, ys: finite.map { $0.cnnPredictions.data[0] }, connected: false),
+        ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "prediction f_t(x_test,0)"),
+           title: String(format: "GCNN vs augmented CNN (max rel. diff %.1e)", r.points.map { $0.maxDifference / max($0.scale, 1e-300) }.max() ?? 0))
+        try writeFigure(fig, csv: r.csv, to: out, name: "augmentation")
+    }
+}
