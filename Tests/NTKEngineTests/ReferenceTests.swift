@@ -38,3 +38,18 @@ final class ReferencePrintTests: XCTestCase {
         }
     }
 }
+
+final class Float32Tests: XCTestCase {
+    /// float32 recursion: ~1e-6 relative to the float64 references (ReLU, erf, groups, paddings).
+    func testFloat32MatchesReferencesToSinglePrecision() throws {
+        for name in ["c4_lift_relu_gconv_relu_gconv_relu_pool", "nt_cnn2_same_gap_erf", "nt_cnn2_valid_flatten", "cnn_conv_relu_conv_relu_gap"] {
+            let c = try ReferenceCase.load(path: Fixtures.referenceDir.appendingPathComponent(name + ".json").path)
+            var e = try GramEngine(spec: c.spec, threads: 2)
+            e.precision = .float32
+            let r = try e.compute(c.inputs)
+            let en = ReferenceCase.relativeError(r.nngp, c.nngp), et = ReferenceCase.relativeError(r.ntk, c.ntk)
+            XCTAssertLessThan(en, 2e-5, name); XCTAssertLessThan(et, 2e-5, name)
+            XCTAssertGreaterThan(max(en, et), 1e-12, "\(name): float32 should not be exact — is the precision switch wired?")
+        }
+    }
+}

@@ -21,6 +21,9 @@ public struct GramEngine: Sendable {
     public var threads: Int
     /// Pairs per tile: the granularity of progress and cancellation.
     public var tileSize: Int
+    /// Element type of the pair recursion (self-variances, reductions and the scalar phase
+    /// always run in float64).
+    public var precision: Precision = .float64
 
     public init(evaluator: KernelEvaluator, threads: Int? = nil, tileSize: Int = 16) {
         self.evaluator = evaluator
@@ -71,8 +74,14 @@ public struct GramEngine: Sendable {
                     let f = x1.featureSize
                     let p1 = UncheckedPointer(b1), p2 = UncheckedPointer(b2)
                     let pairList = pairs
+                    let precision = self.precision
                     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                        let ws = ev.makeWorkspace()
+                        switch precision {
+                        case .float64: work(ev.makeWorkspace(Double.self))
+                        case .float32: work(ev.makeWorkspace(Float.self))
+                        }
+                    }
+                    @Sendable func work<T: KernelFloat>(_ ws: Workspace<T>) {
                         while !progress.isCancelled {
                             let start = next.add(tile, ordering: .relaxed).oldValue
                             if start >= pairList.count { break }

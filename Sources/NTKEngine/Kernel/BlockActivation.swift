@@ -6,19 +6,19 @@ import Foundation
 /// `selfPair`: the block is K(x, x) at s = identity, so its diagonal correlations are
 /// exactly 1 — set them so, since arccos near 1 turns a rounding error of 1e-16 in the
 /// correlation into 1e-8 in the angle.
-struct BlockActivation {
+struct BlockActivation<T: KernelFloat> {
     let act: Activation
     let v1: [Double]
     let v2: [Double]
-    let s2: [Double], is2: [Double]
+    let s2: [T], is2: [T]
     let selfPair: Bool
     /// The vectorised ReLU path needs every variance positive.
     let vectorReLU: Bool
 
     init(_ act: Activation, v1: [Double], v2: [Double], selfPair: Bool) {
         self.act = act; self.v1 = v1; self.v2 = v2; self.selfPair = selfPair
-        s2 = v2.map { $0 > 0 ? $0.squareRoot() : 0 }
-        is2 = s2.map { $0 > 0 ? 1 / $0 : 0 }
+        s2 = v2.map { T($0 > 0 ? $0.squareRoot() : 0) }
+        is2 = v2.map { T($0 > 0 ? 1 / $0.squareRoot() : 0) }
         if case .abRelu = act {
             vectorReLU = v1.allSatisfy { $0 > 0 } && v2.allSatisfy { $0 > 0 }
         } else {
@@ -27,13 +27,13 @@ struct BlockActivation {
     }
 
     /// The whole block (rows × cols).
-    func apply(k: UnsafeMutablePointer<Double>, theta: UnsafeMutablePointer<Double>?, rows: Int, cols: Int) {
+    func apply(k: UnsafeMutablePointer<T>, theta: UnsafeMutablePointer<T>?, rows: Int, cols: Int) {
         for i in 0..<rows { applyRow(i, k: k + i * cols, theta: theta.map { $0 + i * cols }, cols: cols) }
     }
 
     /// Row t = i of the block.
     @inline(__always)
-    func applyRow(_ i: Int, k krow: UnsafeMutablePointer<Double>, theta trow: UnsafeMutablePointer<Double>?, cols: Int) {
+    func applyRow(_ i: Int, k krow: UnsafeMutablePointer<T>, theta trow: UnsafeMutablePointer<T>?, cols: Int) {
         if case .identity = act { return }
         if vectorReLU, case .abRelu(let a, let b) = act {
             reluRow(i, a: a, b: b, k: krow, theta: trow, cols: cols)
@@ -41,19 +41,19 @@ struct BlockActivation {
         }
         let vi = v1[i]
         for j in 0..<cols {
-            let kv = selfPair && i == j ? vi : krow[j]
+            let kv = selfPair && i == j ? vi : Double(krow[j])
             let r = act.dual(k: kv, v1: vi, v2: v2[j])
-            krow[j] = r.k
-            trow?[j] *= r.kdot
+            krow[j] = T(r.k)
+            trow?[j] *= T(r.kdot)
         }
     }
 
-    /// ReLU-family closed form, vectorised 4 entries at a time with the 1/√v factors hoisted:
+    /// ReLU-family closed form, vectorised with the 1/√v factors hoisted:
     /// c = K/√(v₁v₂), θ = arccos c, K̇ = (a²+b²)/2 − (a−b)²θ/2π,
     /// K' = (a−b)²·√(v₁v₂)·sin θ/2π + K̇·K (neural-tangents' `ABRelu`).
     @inline(__always)
-    func reluRow(_ i: Int, a: Double, b: Double, k krow: UnsafeMutablePointer<Double>,
-                 theta trow: UnsafeMutablePointer<Double>?, cols: Int) {
+    func reluRow(_ i: Int, a: Double, b: Double, k krow: UnsafeMutablePointer<T>,
+                 theta trow: UnsafeMutablePointer<T>?, cols: Int) {
         let sumSq = (a * a + b * b) / 2
         let c1 = (a - b) * (a - b) / (2 * Double.pi)
         let s1 = v1[i].squareRoot()
@@ -64,30 +64,31 @@ struct BlockActivation {
             is2.withUnsafeBufferPointer { is2p in
                 guard let s2b = s2p.baseAddress, let is2b = is2p.baseAddress else { return }
                 if let t = trow {
-                    Self.reluKernel(krow, t, s2b, is2b, cols, s1: s1, sumSq: sumSq, c1: c1)
+                    Self.reluKernel(krow, t, s2b, is2b, cols, s1: T(s1), sumSq: T(sumSq), c1: T(c1))
                 } else {
-                    Self.reluKernel(krow, nil, s2b, is2b, cols, s1: s1, sumSq: sumSq, c1: c1)
+                    Self.reluKernel(krow, nil, s2b, is2b, cols, s1: T(s1), sumSq: T(sumSq), c1: T(c1))
                 }
             }
         }
         if diag {
             // Exact correlation 1 on the self diagonal: θ = 0, K̇ = (a²+b²)/2.
-            krow[i] = sumSq * keepK
-            trow?[i] = keepT * sumSq
+            krow[i] = T(sumSq) * keepK
+            trow?[i] = keepT * T(sumSq)
         }
     }
 
     /// The inner loop, kept free of closures and optionals so it stays in registers.
     @inline(__always)
-    static func reluKernel(_ krow: UnsafeMutablePointer<Double>, _ trow: UnsafeMutablePointer<Double>?,
-                           _ s2: UnsafePointer<Double>, _ is2: UnsafePointer<Double>, _ cols: Int,
-                           s1: Double, sumSq: Double, c1: Double) {
-        typealias V = SIMD4<Double>
+    static func reluKernel(_ krow: UnsafeMutablePointer<T>, _ trow: UnsafeMutablePointer<T>?,
+                           _ s2: UnsafePointer<T>, _ is2: UnsafePointer<T>, _ cols: Int,
+                           s1: T, sumSq: T, c1: T) {
+        typealias V = T.Vector
+        let w = V.scalarCount
         let is1 = 1 / s1
         let one = V(repeating: 1), minusOne = V(repeating: -1)
         let vSum = V(repeating: sumSq), vC1 = V(repeating: c1), vC1s1 = V(repeating: c1 * s1), vIs1 = V(repeating: is1)
         var j = 0
-        while j + 4 <= cols {
+        while j + w <= cols {
             let kv = VectorMath.load(krow + j)
             var c = kv * vIs1 * VectorMath.load(is2 + j)
             c.replace(with: one, where: c .> one)
@@ -97,14 +98,14 @@ struct BlockActivation {
             let sinv = ((one - c) * (one + c)).squareRoot()
             VectorMath.store(vC1s1 * sinv * VectorMath.load(s2 + j) + dot * kv, krow + j)
             if let t = trow { VectorMath.store(VectorMath.load(t + j) * dot, t + j) }
-            j += 4
+            j += w
         }
         while j < cols {
-            let kv = krow[j]
-            let c = max(-1, min(1, kv * is1 * is2[j]))
-            let dot = sumSq - c1 * VectorMath.acos(c)
-            krow[j] = c1 * s1 * max(0, (1 - c) * (1 + c)).squareRoot() * s2[j] + dot * kv
-            trow?[j] *= dot
+            let kv = Double(krow[j])
+            let c = max(-1, min(1, kv * Double(is1) * Double(is2[j])))
+            let dot = Double(sumSq) - Double(c1) * VectorMath.acos(c)
+            krow[j] = T(Double(c1) * Double(s1) * max(0, (1 - c) * (1 + c)).squareRoot() * Double(s2[j]) + dot * kv)
+            trow?[j] *= T(dot)
             j += 1
         }
     }

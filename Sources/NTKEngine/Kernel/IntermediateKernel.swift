@@ -57,7 +57,7 @@ extension KernelEvaluator {
                 if let opIndex = stack.spatial.firstIndex(where: { $0.layerIndex == layer }) {
                     var group = PointGroup.c1
                     if case .lifted(_, _, _, let g) = shape { group = g }
-                    inputKernel(b1, b2, into: ws.k0)
+                    inputKernel(b1, b2, workspace: ws)
                     var kb: [[Double]] = [], tb: [[Double]] = []
                     var hw = (0, 0)
                     for s in group.elements {

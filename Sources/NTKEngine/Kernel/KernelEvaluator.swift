@@ -21,15 +21,17 @@ public struct SelfKernel: Sendable {
 }
 
 /// Scratch buffers of one worker thread; never shared.
-final class Workspace {
+final class Workspace<T: KernelFloat> {
     let capacity: Int
-    let k0: UnsafeMutablePointer<Double>
-    var bufs: [UnsafeMutablePointer<Double>]
+    let k0: UnsafeMutablePointer<T>
+    var bufs: [UnsafeMutablePointer<T>]
+    /// The two inputs converted to T (for the input-kernel gemm).
+    var x1: [T] = [], x2: [T] = []
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
         k0 = .allocate(capacity: self.capacity)
         // 0, 1: K ping-pong; 3, 4: Θ ping-pong; 2, 5: one row of first-pass slabs (≤ capacity).
-        bufs = (0..<6).map { _ in UnsafeMutablePointer<Double>.allocate(capacity: max(capacity, 1)) }
+        bufs = (0..<6).map { _ in UnsafeMutablePointer<T>.allocate(capacity: max(capacity, 1)) }
     }
     deinit {
         k0.deallocate()
@@ -67,7 +69,7 @@ public struct KernelEvaluator: Sendable {
     /// Number of features of one input (H·W·C or D).
     public var inputSize: Int { stack.spec.inputShape.reduce(1, *) }
 
-    func makeWorkspace() -> Workspace { Workspace(capacity: blockCapacity) }
+    func makeWorkspace<T: KernelFloat>(_: T.Type = Double.self) -> Workspace<T> { Workspace<T>(capacity: blockCapacity) }
 
     // MARK: self kernels
 
@@ -77,7 +79,7 @@ public struct KernelEvaluator: Sendable {
         return selfKernel(x, workspace: ws)
     }
 
-    func selfKernel(_ x: UnsafeBufferPointer<Double>, workspace ws: Workspace) -> SelfKernel {
+    func selfKernel(_ x: UnsafeBufferPointer<Double>, workspace ws: Workspace<Double>) -> SelfKernel {
         let spec = stack.spec
         if !stack.isImageStack {
             var s = 0.0
@@ -121,8 +123,8 @@ public struct KernelEvaluator: Sendable {
         pair(x1, x2, s1, s2, workspace: makeWorkspace())
     }
 
-    func pair(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
-              _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace) -> KernelValue {
+    func pair<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+              _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace<T>) -> KernelValue {
         if !stack.isImageStack {
             var dot = 0.0
             for i in 0..<x1.count { dot += x1[i] * x2[i] }
@@ -159,9 +161,9 @@ public struct KernelEvaluator: Sendable {
     }
 
     /// K and Θ right after the reduction layer, averaged over the relative group elements.
-    func reducedPair(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
-                     _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace) -> KernelValue {
-        inputKernel(x1, x2, into: ws.k0)
+    func reducedPair<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+                     _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace<T>) -> KernelValue {
+        inputKernel(x1, x2, workspace: ws)
         guard let red = stack.reduction else { return KernelValue(nngp: 0, ntk: 0) }
         let group = stack.group ?? .c1
         // flatten reads the diagonal t = t′ at r = r′, i.e. only s = identity.
@@ -174,39 +176,60 @@ public struct KernelEvaluator: Sendable {
             let p1 = dims[0] * dims[1], p2 = dims[2] * dims[3]
             switch red.kind {
             case .mean:
-                var ak = 0.0, at = 0.0
-                for i in 0..<(p1 * p2) { ak += k[i] }
-                if let th { for i in 0..<(p1 * p2) { at += th[i] } }
+                let ak = Self.sum(k, p1 * p2), at = th.map { Self.sum($0, p1 * p2) } ?? 0
                 sumK += ak / Double(p1 * p2); sumT += at / Double(p1 * p2)
             case .diagonal:
                 var ak = 0.0, at = 0.0
-                for i in 0..<p1 { ak += k[i * p2 + i] }
-                if let th { for i in 0..<p1 { at += th[i * p2 + i] } }
+                for i in 0..<p1 { ak += Double(k[i * p2 + i]) }
+                if let th { for i in 0..<p1 { at += Double(th[i * p2 + i]) } }
                 sumK += ak / Double(p1); sumT += at / Double(p1)
             }
         }
         return KernelValue(nngp: sumK / Double(elements.count), ntk: sumT / Double(elements.count))
     }
 
-    /// K⁰(t, t′) = Σ_c x1(t, c)·x2(t′, c) / C as a P×P block (one dgemm).
-    func inputKernel(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
-                     into out: UnsafeMutablePointer<Double>) {
+    /// K⁰(t, t′) = Σ_c x1(t, c)·x2(t′, c) / C as a P×P block (one gemm) into `ws.k0`.
+    func inputKernel<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>, workspace ws: Workspace<T>) {
         let shape = stack.spec.inputShape
-        let p = Int32(shape[0] * shape[1]), c = Int32(shape[2])
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, p, p, c, 1.0 / Double(c),
-                    x1.baseAddress, c, x2.baseAddress, c, 0, out, p)
+        let p = shape[0] * shape[1], c = shape[2]
+        if T.self == Double.self, let a = x1.baseAddress, let b = x2.baseAddress {
+            a.withMemoryRebound(to: T.self, capacity: x1.count) { ta in
+                b.withMemoryRebound(to: T.self, capacity: x2.count) { tb in
+                    T.gemmABt(m: p, n: p, k: c, alpha: T(1.0 / Double(c)), a: ta, b: tb, c: ws.k0)
+                }
+            }
+            return
+        }
+        ws.x1 = x1.map { T($0) }
+        ws.x2 = x2.map { T($0) }
+        ws.x1.withUnsafeBufferPointer { a in
+            ws.x2.withUnsafeBufferPointer { b in
+                if let a = a.baseAddress, let b = b.baseAddress {
+                    T.gemmABt(m: p, n: p, k: c, alpha: T(1.0 / Double(c)), a: a, b: b, c: ws.k0)
+                }
+            }
+        }
     }
 
-    struct BlockResult {
-        let k: UnsafeMutablePointer<Double>
-        let theta: UnsafeMutablePointer<Double>?
+    /// Σ of n entries, accumulated in Double with 4 partial sums.
+    static func sum<T: KernelFloat>(_ p: UnsafePointer<T>, _ n: Int) -> Double {
+        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+        var i = 0
+        while i + 4 <= n { a0 += Double(p[i]); a1 += Double(p[i + 1]); a2 += Double(p[i + 2]); a3 += Double(p[i + 3]); i += 4 }
+        while i < n { a0 += Double(p[i]); i += 1 }
+        return (a0 + a1) + (a2 + a3)
+    }
+
+    struct BlockResult<T: KernelFloat> {
+        let k: UnsafeMutablePointer<T>
+        let theta: UnsafeMutablePointer<T>?
         let dims: [Int]
     }
 
     /// Runs the spatial phase for one relative element s, starting from `ws.k0`.
     /// `capture(opIndex, result)` sees the block after every op (for layer-wise views).
-    func spatialBlock(s: Matrix2, _ s1: SelfKernel, _ s2: SelfKernel, selfPair: Bool = false, workspace ws: Workspace,
-                      capture: ((Int, BlockResult) -> Void)?) -> BlockResult {
+    func spatialBlock<T: KernelFloat>(s: Matrix2, _ s1: SelfKernel, _ s2: SelfKernel, selfPair: Bool = false, workspace ws: Workspace<T>,
+                      capture: ((Int, BlockResult<T>) -> Void)?) -> BlockResult<T> {
         let shape = stack.spec.inputShape
         var dims = [shape[0], shape[1], shape[0], shape[1]]
         let n = dims.reduce(1, *)
@@ -222,12 +245,12 @@ public struct KernelEvaluator: Sendable {
             case .linear(let m):
                 // A linear op fused with the nonlinearity after it (when there is one): each
                 // output slab is scaled and passed through the dual while it is in cache.
-                var fusedAct: BlockActivation?
+                var fusedAct: BlockActivation<T>?
                 if capture == nil, oi + 1 < ops.count, case .activation(let act) = ops[oi + 1].kind {
-                    fusedAct = BlockActivation(act, v1: s1.diag[oi + 1], v2: s2.diag[oi + 1], selfPair: selfPair)
+                    fusedAct = BlockActivation<T>(act, v1: s1.diag[oi + 1], v2: s2.diag[oi + 1], selfPair: selfPair)
                 }
                 let inv = 1 / Double(m.kh * m.kw)
-                let kw2 = m.w2 * inv, b2 = m.b2, a = m.thetaFromK * inv, beta = m.thetaConst
+                let kw2 = T(m.w2 * inv), b2 = T(m.b2), a = T(m.thetaFromK * inv), beta = T(m.thetaConst)
                 let zero = thetaZero
                 let out = WindowSum.twisted(map: m, s: s, dims: dims, k: kCur, kOut: kOut, kScratch: kScr,
                                             theta: thetaZero ? nil : (UnsafePointer(tCur), tOut, tScr)) { t, kSlab, tSlab, cnt in
@@ -246,7 +269,7 @@ public struct KernelEvaluator: Sendable {
                 capture?(oi, BlockResult(k: kCur, theta: tCur, dims: dims))
                 if fusedAct != nil { oi += 1 }
             case .activation(let act):
-                BlockActivation(act, v1: s1.diag[oi], v2: s2.diag[oi], selfPair: selfPair)
+                BlockActivation<T>(act, v1: s1.diag[oi], v2: s2.diag[oi], selfPair: selfPair)
                     .apply(k: kCur, theta: thetaZero ? nil : tCur, rows: dims[0] * dims[1], cols: dims[2] * dims[3])
                 capture?(oi, BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims))
             }

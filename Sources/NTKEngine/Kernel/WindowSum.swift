@@ -11,7 +11,7 @@ enum WindowSum {
     /// the shift moves axis `a` (0 or 1) by `shiftA[j]` and axis `b` (2 or 3) by `shiftB[j]`.
     /// Out-of-range indices wrap (circular) or contribute zero (same); valid padding never
     /// leaves the input (`outDims` shrank).
-    static func passSlab(src: UnsafePointer<Double>, dst: UnsafeMutablePointer<Double>, slabIndex: Int,
+    static func passSlab<T: KernelFloat>(src: UnsafePointer<T>, dst: UnsafeMutablePointer<T>, slabIndex: Int,
                          inDims: [Int], outDims: [Int], a: Int, b: Int,
                          shiftA: [Int], shiftB: [Int], padding: Padding) {
         let o1 = outDims[1]
@@ -33,7 +33,7 @@ enum WindowSum {
 
     /// dst (o2×o3) += src (n2×n3) shifted by r along axis b (2: rows, 3: within rows).
     @inline(__always)
-    static func addShifted(dst d: UnsafeMutablePointer<Double>, src s: UnsafePointer<Double>, n2: Int, n3: Int,
+    static func addShifted<T: KernelFloat>(dst d: UnsafeMutablePointer<T>, src s: UnsafePointer<T>, n2: Int, n3: Int,
                            o2: Int, o3: Int, b: Int, r: Int, circular: Bool) {
         if b == 2 {
             let lo = max(0, -r), hi = min(o2, n2 - r)
@@ -64,10 +64,10 @@ enum WindowSum {
 
     /// The twisted window sum of `map` applied to K (and Θ when given):
     /// out(t, t′) = Σ_e in(t + e, t′ + S·e), unnormalised. `*Scratch` hold the first pass.
-    static func twisted(map: LinearMap, s: Matrix2, dims: [Int],
-                        k: UnsafePointer<Double>, kOut: UnsafeMutablePointer<Double>, kScratch: UnsafeMutablePointer<Double>,
-                        theta: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)?,
-                        finish: ((_ t: Int, _ k: UnsafeMutablePointer<Double>, _ theta: UnsafeMutablePointer<Double>?, _ count: Int) -> Void)? = nil) -> [Int] {
+    static func twisted<T: KernelFloat>(map: LinearMap, s: Matrix2, dims: [Int],
+                        k: UnsafePointer<T>, kOut: UnsafeMutablePointer<T>, kScratch: UnsafeMutablePointer<T>,
+                        theta: (UnsafePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>)?,
+                        finish: ((_ t: Int, _ k: UnsafeMutablePointer<T>, _ theta: UnsafeMutablePointer<T>?, _ count: Int) -> Void)? = nil) -> [Int] {
         let kh = map.kh, kw = map.kw
         // Pass over e_y: moves t_y, and t′_y (S.a = ±1) or t′_x (S.c = ±1).
         let bY = s.a != 0 ? 2 : 3
@@ -103,7 +103,7 @@ enum WindowSum {
                 let kSlab = kOut + t * outSlab
                 passSlab(src: kScratch, dst: kSlab, slabIndex: i1, inDims: rowIn, outDims: rowOut,
                          a: 1, b: bX, shiftA: shA2, shiftB: shB2, padding: map.padding)
-                var tSlab: UnsafeMutablePointer<Double>?
+                var tSlab: UnsafeMutablePointer<T>?
                 if let th = theta {
                     tSlab = th.1 + t * outSlab
                     passSlab(src: th.2, dst: th.1 + t * outSlab, slabIndex: i1, inDims: rowIn, outDims: rowOut,

@@ -18,6 +18,8 @@ struct Kernel: ParsableCommand {
     var out: String
     @Option(help: "Output dtype: float64 or float32.")
     var dtype: String = "float64"
+    @Option(help: "Precision of the recursion: float64 (default) or float32 (faster, ~1e-6 relative).")
+    var precision: String = "float64"
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -25,7 +27,9 @@ struct Kernel: ParsableCommand {
         let s = try loadSpec(spec)
         let a = try loadInputs(x1, spec: s)
         let b = try x2.map { try loadInputs($0, spec: s) }
-        let engine = try GramEngine(spec: s, threads: compute.threads)
+        var engine = try GramEngine(spec: s, threads: compute.threads)
+        guard let prec = Precision(rawValue: precision) else { throw UserError("--precision must be float64 or float32, got \(precision)") }
+        engine.precision = prec
         let t0 = Date()
         let r = try computeGram(engine, a, b, quiet: compute.quiet, label: "kernel")
         let dt = Date().timeIntervalSince(t0)
