@@ -104,7 +104,9 @@ public struct SO3KernelEvaluator: Sendable {
     }
 
     func validate(_ b: InputBatch, _ name: String) throws {
-        guard b.featureSize == inputSize else {
+        // Accept the exact [2L, 2L−1, C] shape or a flat vector of that size; any other layout
+        // with the same size (e.g. [2L−1, 2L, C]) would be silently misread, so it is refused.
+        guard b.featureSize == inputSize, b.shape == spec.inputShape || b.shape == [inputSize] else {
             throw KernelError.shape("\(name) inputs have shape \(b.shape), the stack expects \(spec.inputShape)")
         }
         if let bad = b.data.firstIndex(where: { !$0.isFinite }) {
