@@ -11,10 +11,10 @@ import Foundation
 /// formulas, so agreement is an independent check of the kernel maps.
 public struct SO3FiniteNetwork: Sendable {
     enum Parameters: Sendable {
-        /// Lift filters κ̂[d][c][lm] (complex) and biases.
-        case lift(re: [Double], im: [Double], bias: [Double])
-        /// Group-convolution filters κ̂[d][c][row(l,m,n)] (complex) and biases.
-        case conv(re: [Double], im: [Double], bias: [Double])
+        /// Lift filters κ̂[d][c][lm] (complex), biases, and the fan-in 1/√(C·V) (V = 4π or the cap volume).
+        case lift(re: [Double], im: [Double], bias: [Double], fanIn: Double)
+        /// Group-convolution filters κ̂[d][c][row(l,m,n)] (complex), biases, 1/√(C·V) (V = 8π² or the cap volume).
+        case conv(re: [Double], im: [Double], bias: [Double], fanIn: Double)
         /// Dense weights V[d][c] and biases.
         case dense(weights: [Double], bias: [Double])
         case none
@@ -36,9 +36,13 @@ public struct SO3FiniteNetwork: Sendable {
         var params: [Parameters] = []
         for op in stack.ops {
             switch op {
-            case .lift(let map, let a):
-                let h = map.harmonics, p = h.grid.count
-                let sd = h.grid.pointWeights.map { 1 / $0.squareRoot() }
+            case .lift, .localLift:
+                guard let (h, _, _, a, maxBeta) = Self.liftTables(op) else { continue }
+                let p = h.grid.count
+                let mask = LocalFilter.capMask(h.grid.theta, maxBeta: maxBeta)
+                let inCap = (0..<p).map { mask[$0 / h.grid.phiCount] }
+                let volume = (0..<p).reduce(0.0) { $0 + (inCap[$1] ? h.grid.pointWeights[$1] : 0) }
+                let sd = h.grid.pointWeights.enumerated().map { inCap[$0.offset] ? 1 / $0.element.squareRoot() : 0 }
                 var re: [Double] = [], im: [Double] = []
                 re.reserveCapacity(width * channels * h.rows); im.reserveCapacity(width * channels * h.rows)
                 for _ in 0..<(width * channels) {
@@ -47,15 +51,19 @@ public struct SO3FiniteNetwork: Sendable {
                     re += c.re; im += c.im
                 }
                 let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.normal() }
-                params.append(.lift(re: re, im: im, bias: bias)); channels = width
-            case .conv(let map, let a):
-                let t = map.input, p = t.grid.count
+                params.append(.lift(re: re, im: im, bias: bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
+            case .conv, .localConv:
+                guard let (t, _, _, a, maxBeta) = Self.convTables(op) else { continue }
+                let p = t.grid.count
                 let w = t.grid.pointWeights
+                let mask = LocalFilter.capMask(t.grid.beta, maxBeta: maxBeta)
+                let inCap = (0..<p).map { mask[t.grid.components($0).j] }
+                let volume = (0..<p).reduce(0.0) { $0 + (inCap[$1] ? w[$1] : 0) }
                 var re: [Double] = [], im: [Double] = []
                 re.reserveCapacity(width * channels * t.rows); im.reserveCapacity(width * channels * t.rows)
                 // κ̂ = Σ_Q ω ξ conj(D) (no (2l+1)/8π² factor), for `channels` filters at a time by BLAS:
                 // rows of Ξ are ω·ξ with ξ of variance 1/ω, i.e. entries √ω·N(0,1).
-                let sw = w.map { $0.squareRoot() }
+                let sw = (0..<p).map { inCap[$0] ? w[$0].squareRoot() : 0 }
                 var xi = [Double](repeating: 0, count: channels * p)
                 var br = [Double](repeating: 0, count: channels * t.rows), bi = br
                 for _ in 0..<width {
@@ -70,7 +78,7 @@ public struct SO3FiniteNetwork: Sendable {
                     re += br; im += bi
                 }
                 let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.normal() }
-                params.append(.conv(re: re, im: im, bias: bias)); channels = width
+                params.append(.conv(re: re, im: im, bias: bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
             case .dense(let a):
                 let weights = (0..<(width * channels)).map { _ in rng.normal() }
                 let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.normal() }
@@ -93,22 +101,22 @@ public struct SO3FiniteNetwork: Sendable {
         var out: [[Double]] = []
         for (op, par) in zip(stack.ops, parameters) {
             switch (op, par) {
-            case (.lift(let map, let a), .lift(let kr, let ki, let bias)):
-                let ht = map.harmonics, wt = map.wigner, nc = ht.rows, n = wt.grid.count
+            case (.lift, .lift(let kr, let ki, let bias, let scale)), (.localLift, .lift(let kr, let ki, let bias, let scale)):
+                guard let (ht, wt, degrees, a, _) = Self.liftTables(op) else { break }
+                let nc = ht.rows, n = wt.grid.count
                 // Coefficients a_c[la] of every input channel.
                 var ar = [[Double]](), ai = [[Double]]()
                 for c in 0..<channels {
                     let f = (0..<ht.grid.count).map { x[$0 * channels + c] }
                     let t = ht.forward(f); ar.append(t.re); ai.append(t.im)
                 }
-                let scale = a.wStd / (4 * Double.pi * Double(channels)).squareRoot()
                 var y = [Double](repeating: 0, count: width * n)
                 for d in 0..<width {
                     // g[l,a,m] = Σ_c κ̂_{lm} conj(a_c[la]); y(R) = Re Σ g[l,a,m] D^l_{am}(R).
                     var gr = [Double](repeating: 0, count: wt.rows), gi = gr
                     for c in 0..<channels {
                         let base = (d * channels + c) * nc
-                        for l in 0..<map.degrees { for m in -l...l { for aa in -l...l {
+                        for l in 0..<degrees { for m in -l...l { for aa in -l...l {
                             let kre = kr[base + SphericalHarmonicTable.row(l: l, m: m)], kim = ki[base + SphericalHarmonicTable.row(l: l, m: m)]
                             let are = ar[c][SphericalHarmonicTable.row(l: l, m: aa)], aim = -ai[c][SphericalHarmonicTable.row(l: l, m: aa)]
                             let r = WignerTable.row(l: l, m: aa, n: m)
@@ -119,11 +127,12 @@ public struct SO3FiniteNetwork: Sendable {
                         for q in 0..<n { y[d * n + q] += gr[r] * wt.re[r * n + q] - gi[r] * wt.im[r * n + q] }
                     }
                     let b = bias.isEmpty ? 0 : (a.bStd ?? 0) * bias[d]
-                    for q in 0..<n { y[d * n + q] = scale * y[d * n + q] + b }
+                    for q in 0..<n { y[d * n + q] = a.wStd * scale * y[d * n + q] + b }
                 }
                 h = y; points = n; channels = width
-            case (.conv(let map, let a), .conv(let kr, let ki, let bias)):
-                let tin = map.input, tout = map.output, nIn = tin.grid.count, nOut = tout.grid.count, rows = tin.rows
+            case (.conv, .conv(let kr, let ki, let bias, let scale)), (.localConv, .conv(let kr, let ki, let bias, let scale)):
+                guard let (tin, tout, degrees, a, _) = Self.convTables(op) else { break }
+                let nIn = tin.grid.count, nOut = tout.grid.count, rows = tin.rows
                 let w = tin.grid.pointWeights
                 // f̃_c[l,a,n] = Σ_Q ω f_c(Q) D^l_{an}(Q).
                 var fr = [Double](repeating: 0, count: channels * rows), fi = fr
@@ -132,14 +141,13 @@ public struct SO3FiniteNetwork: Sendable {
                     for q in 0..<nIn { let v = w[q] * h[c * nIn + q]; sr += v * tin.re[r * nIn + q]; si += v * tin.im[r * nIn + q] }
                     fr[c * rows + r] = sr; fi[c * rows + r] = si
                 } }
-                let scale = a.wStd / (8 * Double.pi * Double.pi * Double(channels)).squareRoot()
                 var y = [Double](repeating: 0, count: width * nOut)
                 for d in 0..<width {
                     // hh[l,a,m] = c_l Σ_c Σ_n κ̂[l,m,n] f̃_c[l,a,n]; y(R) = Re Σ conj(D^l_{am}(R)) hh[l,a,m].
                     var hr = [Double](repeating: 0, count: rows), hi = hr
                     for c in 0..<channels {
                         let base = (d * channels + c) * rows
-                        for l in 0..<map.degrees {
+                        for l in 0..<degrees {
                             let cl = Double(2 * l + 1) / (8 * Double.pi * Double.pi)
                             for m in -l...l { for aa in -l...l {
                                 var sr = 0.0, si = 0.0
@@ -154,7 +162,7 @@ public struct SO3FiniteNetwork: Sendable {
                     }
                     for r in 0..<rows { for q in 0..<nOut { y[d * nOut + q] += hr[r] * tout.re[r * nOut + q] + hi[r] * tout.im[r * nOut + q] } }
                     let b = bias.isEmpty ? 0 : (a.bStd ?? 0) * bias[d]
-                    for q in 0..<nOut { y[d * nOut + q] = scale * y[d * nOut + q] + b }
+                    for q in 0..<nOut { y[d * nOut + q] = a.wStd * scale * y[d * nOut + q] + b }
                 }
                 h = y; points = nOut; channels = width
             case (.gridActivation(let act), _), (.scalarActivation(let act), _):
@@ -176,6 +184,24 @@ public struct SO3FiniteNetwork: Sendable {
             out.append(h)
         }
         return out
+    }
+
+    /// Tables, degrees, affine and max_beta of a (global or local) lift op.
+    static func liftTables(_ op: SO3Stack.Op) -> (SphericalHarmonicTable, WignerTable, Int, LayerSpec.Affine, Double)? {
+        switch op {
+        case .lift(let m, let a): (m.harmonics, m.wigner, m.degrees, a, Double.pi)
+        case .localLift(let m, let a): (m.harmonics, m.wigner, m.degrees, a, m.maxBeta)
+        default: nil
+        }
+    }
+
+    /// Tables, degrees, affine and max_beta of a (global or local) so3_conv op.
+    static func convTables(_ op: SO3Stack.Op) -> (WignerTable, WignerTable, Int, LayerSpec.Affine, Double)? {
+        switch op {
+        case .conv(let m, let a): (m.input, m.output, m.degrees, a, Double.pi)
+        case .localConv(let m, let a): (m.input, m.output, m.degrees, a, m.maxBeta)
+        default: nil
+        }
     }
 
     static func apply(_ a: Activation, _ x: Double) -> Double {

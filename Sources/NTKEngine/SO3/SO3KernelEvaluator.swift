@@ -35,8 +35,10 @@ public struct SO3KernelEvaluator: Sendable {
 
     /// What pair evaluations need to know about one input on its own.
     struct SelfData: Sendable {
-        /// Real lift features (see `LiftKernelMap`).
+        /// Real lift features Φ and their filter-weighted partners Ψ (Ψ = Φ for global filters):
+        /// the lift kernel of a pair is Φ₁Ψ₂ᵀ up to a constant (see `LiftKernelMap`, `LocalLiftKernelMap`).
         var features: [Double]
+        var weighted: [Double]
         /// Variances entering op i (empty for linear ops).
         var variances: [[Double]]
         /// K(x, x) and Θ(x, x) of the output.
@@ -44,43 +46,54 @@ public struct SO3KernelEvaluator: Sendable {
         var ntk: Double
     }
 
-    func liftFeatures(_ x: ArraySlice<Double>) -> [Double] {
-        guard case .lift(let map, _)? = stack.ops.first else { return [] }
-        return map.features(x)
+    func liftFeatures(_ x: ArraySlice<Double>) -> (phi: [Double], psi: [Double]) {
+        switch stack.ops.first {
+        case .lift(let map, _)?: let f = map.features(x); return (f, f)
+        case .localLift(let map, _)?: return map.features(x)
+        default: return ([], [])
+        }
     }
 
     func selfData(_ x: ArraySlice<Double>) -> SelfData {
-        let phi = liftFeatures(x)
+        let (phi, psi) = liftFeatures(x)
         var captured: [[Double]] = Array(repeating: [], count: stack.ops.count)
-        let r = run(phi, phi, nil, nil, through: stack.ops.count - 1, capture: &captured)
-        return SelfData(features: phi, variances: captured, nngp: r.k.first ?? .nan, ntk: r.t.first ?? .nan)
+        let r = run(phi, psi, nil, nil, through: stack.ops.count - 1, capture: &captured)
+        return SelfData(features: phi, weighted: psi, variances: captured, nngp: r.k.first ?? .nan, ntk: r.t.first ?? .nan)
     }
 
     // MARK: the recursion
 
     /// Runs ops 0…`last` for one pair. With nil variances the pair is a self-pair and the
     /// variances are read off the diagonal (and stored into `capture`).
-    func run(_ phi1: [Double], _ phi2: [Double], _ var1: [[Double]]?, _ var2: [[Double]]?,
+    func run(_ phi1: [Double], _ psi2: [Double], _ var1: [[Double]]?, _ var2: [[Double]]?,
              through last: Int, capture: inout [[Double]]) -> (k: [Double], t: [Double]) {
         var k: [Double] = [], t: [Double] = []
         var n = 0
         for (i, op) in stack.ops.enumerated() where i <= last {
             switch op {
-            case .lift(let map, let a):
+            case .lift, .localLift:
+                let a: LayerSpec.Affine
+                switch op {
+                case .lift(let map, let aff): k = map.apply(phi1, psi2); n = map.outputCount; a = aff
+                case .localLift(let map, let aff): k = map.apply(phi1, psi2); n = map.outputCount; a = aff
+                default: return (k, t)
+                }
                 let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
-                k = map.apply(phi1, phi2)
                 for q in k.indices { k[q] = w2 * k[q] + b2 }
                 t = k
-                n = map.outputCount
-            case .conv(let map, let a):
+            case .conv, .localConv:
+                let a: LayerSpec.Affine, ak: [Double], at: [Double]
+                switch op {
+                case .conv(let map, let aff): ak = map.apply(k); at = map.apply(t); n = map.outputCount; a = aff
+                case .localConv(let map, let aff): ak = map.apply(k); at = map.apply(t); n = map.outputCount; a = aff
+                default: return (k, t)
+                }
                 let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
-                let ak = map.apply(k), at = map.apply(t)
                 k = ak; t = at
                 for q in k.indices {
                     k[q] = w2 * ak[q] + b2
                     t[q] = k[q] + w2 * at[q]
                 }
-                n = map.outputCount
             case .gridActivation(let act), .scalarActivation(let act):
                 let diag = (0..<n).map { k[$0 * n + $0] }
                 let v1 = var1?[i] ?? diag, v2 = var2?[i] ?? diag
@@ -147,7 +160,7 @@ public struct SO3KernelEvaluator: Sendable {
                 if symmetric && i == j {
                     kv = self1[i].nngp; tv = self1[i].ntk
                 } else {
-                    let r = run(self1[i].features, self2[j].features, self1[i].variances, self2[j].variances,
+                    let r = run(self1[i].features, self2[j].weighted, self1[i].variances, self2[j].variances,
                                 through: last, capture: &scratch)
                     kv = r.k[0]; tv = r.t[0]
                 }
@@ -191,7 +204,7 @@ public struct SO3KernelEvaluator: Sendable {
         guard b1.count == 1, b2.count == 1 else { throw KernelError.shape("intermediate takes one input on each side") }
         let s1 = selfData(b1.input(0)), s2 = selfData(b2.input(0))
         var scratch: [[Double]] = []
-        let r = run(s1.features, s2.features, s1.variances, s2.variances, through: afterLayer, capture: &scratch)
+        let r = run(s1.features, s2.weighted, s1.variances, s2.variances, through: afterLayer, capture: &scratch)
         let n = stack.sizes[afterLayer]
         return (Matrix(rows: n, cols: n, data: r.k), Matrix(rows: n, cols: n, data: r.t))
     }

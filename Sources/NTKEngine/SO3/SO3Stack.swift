@@ -9,6 +9,9 @@ struct SO3Stack: Sendable {
     enum Op: Sendable {
         case lift(LiftKernelMap, LayerSpec.Affine)
         case conv(ConvKernelMap, LayerSpec.Affine)
+        /// Local filters (max_beta < π), see `LocalFilter`.
+        case localLift(LocalLiftKernelMap, LayerSpec.Affine)
+        case localConv(LocalConvKernelMap, LayerSpec.Affine)
         case gridActivation(Activation)
         case pool(PoolMap)
         case dense(LayerSpec.Affine)
@@ -43,27 +46,39 @@ struct SO3Stack: Sendable {
         var phase = Phase.sphere
         var ops: [Op] = []
         var sizes: [Int] = []
-        func checkBeta(_ s: LayerSpec.SphericalConvolution, _ path: String) throws {
-            guard abs(s.maxBeta - Double.pi) <= 1e-12 else {
-                throw SpecError("\(path).max_beta", "local filters (max_beta < π) are not implemented; use π (global filters)")
+        /// Global filter (max_beta = π)? Otherwise checks that the cap holds grid points.
+        func isGlobal(_ s: LayerSpec.SphericalConvolution, _ path: String) throws -> Bool {
+            if s.maxBeta >= Double.pi - 1e-12 { return true }
+            let first = Double.pi / Double(4 * s.bandwidthIn)
+            guard s.maxBeta >= first else {
+                throw SpecError("\(path).max_beta", "the filter cap β ≤ \(s.maxBeta) holds no grid point; the first colatitude at bandwidth_in \(s.bandwidthIn) is \(first)")
             }
+            return false
         }
         for (i, layer) in spec.layers.enumerated() {
             let path = "layers[\(i)]"
             switch (layer, phase) {
             case (.s2Lift(let s), .sphere):
-                try checkBeta(s, path)
-                ops.append(.lift(LiftKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut, channels: channels), s.affine))
+                if try isGlobal(s, path) {
+                    ops.append(.lift(LiftKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut, channels: channels), s.affine))
+                } else {
+                    ops.append(.localLift(LocalLiftKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut,
+                                                             channels: channels, maxBeta: s.maxBeta), s.affine))
+                }
                 phase = .group(s.bandwidthOut)
                 sizes.append(SO3Grid(bandwidth: s.bandwidthOut).count)
             case (.s2Lift, _):
                 throw SpecError("\(path).type", "s2_lift must be the first layer (it maps sphere signals to SO(3))")
             case (.so3Conv(let s), .group(let b)):
-                try checkBeta(s, path)
                 guard s.bandwidthIn == b else {
                     throw SpecError("\(path).bandwidth_in", "must equal the previous SO(3) layer's bandwidth_out \(b), got \(s.bandwidthIn)")
                 }
-                ops.append(.conv(ConvKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut), s.affine))
+                if try isGlobal(s, path) {
+                    ops.append(.conv(ConvKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut), s.affine))
+                } else {
+                    ops.append(.localConv(LocalConvKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut,
+                                                             maxBeta: s.maxBeta), s.affine))
+                }
                 phase = .group(s.bandwidthOut)
                 sizes.append(SO3Grid(bandwidth: s.bandwidthOut).count)
             case (.so3Conv, _):

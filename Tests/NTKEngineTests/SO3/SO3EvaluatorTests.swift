@@ -29,7 +29,7 @@ final class SO3EvaluatorTests: XCTestCase {
         assertSpecError(try spec([6, 5, 1], [lift, ["type": "relu"]]), path: "layers")
         assertSpecError(try spec([6, 5, 1], [lift, lift, pool, dense]), path: "layers[1].type")
         assertSpecError(try spec([6, 5, 1], [lift, pool, pool, dense]), path: "layers[2].type")
-        assertSpecError(try spec([6, 5, 1], [lift, ["type": "so3_conv", "bandwidth_in": 2, "bandwidth_out": 2, "max_beta": 1.0], pool, dense]),
+        assertSpecError(try spec([6, 5, 1], [lift, ["type": "so3_conv", "bandwidth_in": 2, "bandwidth_out": 2, "max_beta": 0.2], pool, dense]),
                         path: "layers[1].max_beta")
         assertSpecError(try spec([6, 5, 1], [lift, ["type": "conv", "filter": [3, 3]], pool, dense]), path: "layers[1].type")
         XCTAssertNoThrow(try SO3KernelEvaluator(spec: try spec([6, 5, 1], [lift, ["type": "erf"], pool, ["type": "relu"], dense])))
