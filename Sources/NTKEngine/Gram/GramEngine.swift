@@ -16,7 +16,11 @@ public struct KernelMatrices: Sendable {
 /// Gram (x2 omitted) only the upper triangle is computed and mirrored. MLP stacks take the
 /// scalar path: one dgemm for the input kernel, then the recursion entrywise.
 public struct GramEngine: Sendable {
-    public let evaluator: KernelEvaluator
+    /// The plane-group (MLP, CNN, GCNN) evaluator; nil for SO(3) stacks.
+    public let evaluator: KernelEvaluator?
+    /// The SO(3) evaluator for spherical stacks (s2_lift …); nil otherwise.
+    public let sphericalEvaluator: SO3KernelEvaluator?
+    public let spec: ArchitectureSpec
     /// Worker threads (default: all cores).
     public var threads: Int
     /// Pairs per tile: the granularity of progress and cancellation.
@@ -26,18 +30,31 @@ public struct GramEngine: Sendable {
     public var precision: Precision = .float64
 
     public init(evaluator: KernelEvaluator, threads: Int? = nil, tileSize: Int = 16) {
+        self.init(evaluator: evaluator, spherical: nil, spec: evaluator.stack.spec, threads: threads, tileSize: tileSize)
+    }
+
+    private init(evaluator: KernelEvaluator?, spherical: SO3KernelEvaluator?, spec: ArchitectureSpec, threads: Int?, tileSize: Int) {
         self.evaluator = evaluator
+        self.sphericalEvaluator = spherical
+        self.spec = spec
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.tileSize = max(1, tileSize)
     }
 
+    /// Picks the evaluator the spec needs: SO(3) stacks go to `SO3KernelEvaluator`.
     public init(spec: ArchitectureSpec, threads: Int? = nil) throws {
-        self.init(evaluator: try KernelEvaluator(spec: spec), threads: threads)
+        let stack = try Stack(spec)
+        if stack.isSpherical {
+            self.init(evaluator: nil, spherical: try SO3KernelEvaluator(spec: spec, threads: threads), spec: spec, threads: threads, tileSize: 16)
+        } else {
+            self.init(evaluator: try KernelEvaluator(stack: stack), threads: threads)
+        }
     }
 
     /// K and Θ between every x1[i] and x2[j] (x2 = x1 when nil: symmetric Gram).
     public func compute(_ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress = GramProgress()) throws -> KernelMatrices {
-        let spec = evaluator.stack.spec
+        if let sph = sphericalEvaluator { return try sph.compute(x1, x2, progress: progress) }
+        guard let evaluator else { throw KernelError.shape("no evaluator for this stack") }
         for (name, b) in [("x1", x1), ("x2", x2)] {
             guard let b else { continue }
             guard b.featureSize == spec.inputShape.reduce(1, *) else {
@@ -112,7 +129,7 @@ public struct GramEngine: Sendable {
 
     func selfKernels(_ x: InputBatch, progress: GramProgress) throws -> [SelfKernel] {
         let f = x.featureSize
-        let ev = evaluator
+        guard let ev = evaluator else { return [] }
         let results = Mutex<[SelfKernel?]>(Array(repeating: nil, count: x.count))
         let next = Atomic<Int>(0)
         x.data.withUnsafeBufferPointer { buf in
@@ -133,6 +150,7 @@ public struct GramEngine: Sendable {
 
     /// MLP stacks: K⁰ = X1·X2ᵀ/D by one dgemm, then the scalar recursion entrywise.
     func vectorGram(_ x1: InputBatch, _ x2: InputBatch, symmetric: Bool, progress: GramProgress) throws -> KernelMatrices {
+        guard let evaluator else { throw KernelError.shape("no evaluator for this stack") }
         let n1 = x1.count, n2 = x2.count, d = x1.featureSize
         var k0 = [Double](repeating: 0, count: n1 * n2)
         progress.begin(total: n1 * n2)

@@ -53,7 +53,7 @@ public struct KernelEvaluator: Sendable {
 
     public init(stack: Stack) throws {
         if stack.isSpherical {
-            throw SpecError("layers", "SO(3) layers (s2_lift, so3_conv, so3_pool) are not evaluated by the plane-group engine yet")
+            throw SpecError("layers", "SO(3) stacks (s2_lift, so3_conv, so3_pool) are evaluated by SO3KernelEvaluator (GramEngine picks it)")
         }
         self.stack = stack
         if stack.isImageStack {
