@@ -31,7 +31,7 @@ public struct SO3FiniteNetwork: Sendable {
         guard width >= 1 else { throw SpecError("width", "must be ≥ 1") }
         stack = try SO3Stack(spec)
         self.width = width
-        var rng = GaussianSource(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var channels = stack.channels
         var params: [Parameters] = []
         for op in stack.ops {
@@ -46,11 +46,11 @@ public struct SO3FiniteNetwork: Sendable {
                 var re: [Double] = [], im: [Double] = []
                 re.reserveCapacity(width * channels * h.rows); im.reserveCapacity(width * channels * h.rows)
                 for _ in 0..<(width * channels) {
-                    let xi = (0..<p).map { sd[$0] * rng.normal() }
+                    let xi = (0..<p).map { sd[$0] * rng.gaussian() }
                     let c = h.forward(xi)
                     re += c.re; im += c.im
                 }
-                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.normal() }
+                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.gaussian() }
                 params.append(.lift(re: re, im: im, bias: bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
             case .conv, .localConv:
                 guard let (t, _, _, a, maxBeta) = Self.convTables(op) else { continue }
@@ -67,7 +67,7 @@ public struct SO3FiniteNetwork: Sendable {
                 var xi = [Double](repeating: 0, count: channels * p)
                 var br = [Double](repeating: 0, count: channels * t.rows), bi = br
                 for _ in 0..<width {
-                    for i in 0..<(channels * p) { xi[i] = sw[i % p] * rng.normal() }
+                    for i in 0..<(channels * p) { xi[i] = sw[i % p] * rng.gaussian() }
                     xi.withUnsafeBufferPointer { xb in t.re.withUnsafeBufferPointer { tr in t.im.withUnsafeBufferPointer { ti in
                     br.withUnsafeMutableBufferPointer { rb in bi.withUnsafeMutableBufferPointer { ib in
                         guard let x = xb.baseAddress, let tr = tr.baseAddress, let ti = ti.baseAddress,
@@ -77,11 +77,11 @@ public struct SO3FiniteNetwork: Sendable {
                     } } } } }
                     re += br; im += bi
                 }
-                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.normal() }
+                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.gaussian() }
                 params.append(.conv(re: re, im: im, bias: bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
             case .dense(let a):
-                let weights = (0..<(width * channels)).map { _ in rng.normal() }
-                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.normal() }
+                let weights = (0..<(width * channels)).map { _ in rng.gaussian() }
+                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.gaussian() }
                 params.append(.dense(weights: weights, bias: bias)); channels = width
             case .gridActivation, .scalarActivation, .pool:
                 params.append(.none)
