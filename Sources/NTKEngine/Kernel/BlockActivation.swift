@@ -85,15 +85,13 @@ struct BlockActivation<T: KernelFloat> {
         typealias V = T.Vector
         let w = V.scalarCount
         let is1 = 1 / s1
-        let one = V(repeating: 1), minusOne = V(repeating: -1)
+        let one = V(repeating: 1)
         let vSum = V(repeating: sumSq), vC1 = V(repeating: c1), vC1s1 = V(repeating: c1 * s1), vIs1 = V(repeating: is1)
         var j = 0
         while j + w <= cols {
             let kv = VectorMath.load(krow + j)
-            var c = kv * vIs1 * VectorMath.load(is2 + j)
-            c.replace(with: one, where: c .> one)
-            c.replace(with: minusOne, where: c .< minusOne)
-            let th = VectorMath.acos(c)
+            let c = T.clampUnit(kv * vIs1 * VectorMath.load(is2 + j))
+            let th = T.acos(c)
             let dot = vSum - vC1 * th
             let sinv = ((one - c) * (one + c)).squareRoot()
             VectorMath.store(vC1s1 * sinv * VectorMath.load(s2 + j) + dot * kv, krow + j)

@@ -7,10 +7,16 @@ public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable {
     associatedtype Vector: SIMD where Vector.Scalar == Self
     /// C = alpha·A·Bᵀ for row-major A (m×k), B (n×k): the input kernel.
     static func gemmABt(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, b: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>)
+    /// Lane-wise arccos (concrete per type: see `VectorMath.acos`).
+    static func acos(_ x: Vector) -> Vector
+    /// Lane-wise clamp into [−1, 1].
+    static func clampUnit(_ x: Vector) -> Vector
 }
 
 extension Double: KernelFloat {
     public typealias Vector = SIMD4<Double>
+    @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
+    @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
     public static func gemmABt(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(k), b, Int32(k), 0, c, Int32(n))
     }
@@ -18,6 +24,8 @@ extension Double: KernelFloat {
 
 extension Float: KernelFloat {
     public typealias Vector = SIMD8<Float>
+    @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
+    @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
     public static func gemmABt(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(k), b, Int32(k), 0, c, Int32(n))
     }
