@@ -121,7 +121,16 @@ public struct FiniteNetwork: Sendable {
 
     /// f(x) and ∂f/∂θ from one forward and one backward pass.
     public func valueAndGradient(_ x: [Double]) -> (value: Double, gradient: [Double]) {
+        let r = evaluate(x, withGradient: true)
+        return (r.value, r.gradient)
+    }
+
+    /// One forward pass (and, with `withGradient`, one backward pass), also returning the
+    /// readout layer's input h: the readout's expectation over its own weights,
+    /// W_std²/n·⟨h, h′⟩ + b_std², is a lower-variance NNGP estimator.
+    func evaluate(_ x: [Double], withGradient: Bool) -> (value: Double, gradient: [Double], readoutInput: [Double]) {
         let r = run(x, keep: true)
+        guard withGradient else { return (r.output, [], r.cache[readoutIndex]) }
         var grad = [Double](repeating: 0, count: parameters.count)
         parameters.withUnsafeBufferPointer { p in
             grad.withUnsafeMutableBufferPointer { g in
@@ -146,14 +155,7 @@ public struct FiniteNetwork: Sendable {
                 }
             }
         }
-        return (r.output, grad)
-    }
-
-    /// The input of the readout layer and f(x): the readout's expectation over its own
-    /// weights, W_std²/n·h·h′ + b_std², is a lower-variance NNGP estimator.
-    func readoutFeatures(_ x: [Double]) -> (features: [Double], output: Double) {
-        let r = run(x, keep: true)
-        return (r.cache[readoutIndex], r.output)
+        return (r.output, grad, r.cache[readoutIndex])
     }
 
     /// The forward pass; with `keep`, `cache[i]` holds what layer i's backward pass needs
