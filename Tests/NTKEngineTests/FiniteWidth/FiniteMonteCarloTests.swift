@@ -23,6 +23,16 @@ final class FiniteMonteCarloTests: XCTestCase {
         try MonteCarloCheck.assertAgrees("mlp standard", spec, width: 64, seeds: 400)
     }
 
+    /// `standard`: the NTK depends on the widths, which `resolvedSpec` hands to the engine.
+    func testStandardParameterizationCNNAndGCNN() throws {
+        let cnn = ArchitectureSpec(parameterization: .standard, inputShape: [4, 4, 2],
+                                   layers: [FW.conv([3, 3], .same, 1.3, 0.1), FW.relu, .globalAvgPool, FW.dense(1, 0.1)])
+        try MonteCarloCheck.assertAgrees("cnn standard", cnn, width: 32, seeds: 400)
+        var g = Self.groupStack(.d2, .circular)
+        g.parameterization = .standard
+        try MonteCarloCheck.assertAgrees("D2 standard", g, width: 32, seeds: 900)
+    }
+
     func testCNNCircular() throws {
         let spec = ArchitectureSpec(inputShape: [5, 5, 2], layers: [FW.conv([3, 3], .circular, 1.3, 0.1), FW.relu,
                                                                      FW.conv([3, 3], .circular, 1, 0.1), FW.relu,
