@@ -29,8 +29,8 @@ public struct FiniteNetwork: Sendable {
     /// Number of input values (H·W·C or D).
     public let inputSize: Int
 
-    /// Number of trained parameters (the length of `gradient(_:)`).
-    public var parameterCount: Int { parameters.count }
+    /// Number of trained parameters (the length of `parameters` and of `gradient(_:)`).
+    public let parameterCount: Int
 
     /// The spec with every width field set as a `FiniteNetwork` of `width` realises it, so
     /// `GramEngine` — whose `standard` parameterization depends on widths — sees the same
@@ -106,7 +106,7 @@ public struct FiniteNetwork: Sendable {
         var params = [Double](repeating: 0, count: offset)
         for i in 0..<offset { params[i] = rng.nextNormal() }
         self.spec = resolved; self.width = width; self.seed = seed
-        self.parameters = params; self.layers = layers; self.readoutIndex = readout
+        self.parameters = params; self.parameterCount = offset; self.layers = layers; self.readoutIndex = readout
         self.inputSize = resolved.inputShape.reduce(1, *)
     }
 
@@ -162,6 +162,8 @@ public struct FiniteNetwork: Sendable {
     /// (dense: its input; spatial: its im2col matrix; activation: its pre-activation).
     func run(_ x: [Double], keep: Bool) -> (output: Double, cache: [[Double]]) {
         precondition(x.count == inputSize, "input has \(x.count) values, the network expects \(inputSize)")
+        // The layers read parameter slices through raw pointers: a resized array would be unsafe.
+        precondition(parameters.count == parameterCount, "parameters has \(parameters.count) values, the network has \(parameterCount)")
         var cache: [[Double]] = keep ? Array(repeating: [], count: layers.count) : []
         var h = x
         parameters.withUnsafeBufferPointer { p in

@@ -27,8 +27,8 @@ struct SpatialLinearLayer: Sendable {
     var outputCount: Int { rows * cout }
     var weightCount: Int { cout * fanIn }
 
-    /// Builds the gather table. `group` nil means a plain conv; `liftsInput` says the input
-    /// carries no group axis (lift) — otherwise a gconv reads all |G| input elements.
+    /// Builds the gather table. `group` nil means a plain conv; `inG` = 1 with a group is a
+    /// lift (the input has no group axis), `inG` = |G| a gconv reading all input elements.
     init(inH: Int, inW: Int, inG: Int, cin: Int, cout: Int, conv: LayerSpec.Convolution,
          group: PointGroup?, affine: LinearScales) {
         let kh = conv.filter[0], kw = conv.filter[1]
