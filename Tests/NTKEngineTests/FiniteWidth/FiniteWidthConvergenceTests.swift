@@ -2,7 +2,7 @@ import XCTest
 @testable import NTKEngine
 
 /// The empirical NTK approaches the exact one as the width grows.
-final class WidthConvergenceTests: XCTestCase {
+final class FiniteWidthConvergenceTests: XCTestCase {
     func testNTKErrorFallsWithWidth() throws {
         let spec = ArchitectureSpec(inputShape: [4, 4, 2],
                                     layers: [FW.lift(.d2, 3, .circular, 1.2, 0.1), FW.relu, FW.gconv(.d2, 3, .circular, 1, 0.1),

@@ -5,7 +5,7 @@ import Foundation
 /// Monte Carlo that can tell the groups apart.
 ///
 /// On generic inputs the group-pooled kernels of C1…D4 differ by well under 1 % (measured:
-/// 0.02–1.5 % between groups), below the Monte-Carlo error, so `FiniteMonteCarloTests`
+/// 0.02–1.5 % between groups), below the Monte-Carlo error, so `FiniteWidthMonteCarloTests`
 /// validates the machinery but would not notice, say, D4 computed as C4. Here the inputs are
 /// a chiral pattern x₀ and noisy copies of its quarter turn, left–right mirror and diagonal
 /// mirror, and both kernels are double-centred (K ↦ HKH, H = I − 11ᵀ/N), which removes the
@@ -13,7 +13,7 @@ import Foundation
 /// as (nearly) equivalent. Distances are in units of the C1 centred kernel. The finite
 /// network of each group must match its own group's exact kernel within 3.5 SE + 0.005 and
 /// every other group's exact kernel must lie outside 1.5× that tolerance.
-final class FiniteGroupDiscriminationTests: XCTestCase {
+final class FiniteWidthGroupDiscriminationTests: XCTestCase {
     static let n = 5
     /// Noise on the transformed copies: small enough that the groups stay far apart, large
     /// enough that no finite network is trivially constant on the inputs.

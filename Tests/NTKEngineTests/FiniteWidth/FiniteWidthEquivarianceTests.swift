@@ -4,7 +4,7 @@ import XCTest
 /// A finite GCNN ending in group_pool is exactly invariant: under its point group acting on
 /// the input (every padding — zero padding and the shrinking valid grid are symmetric about
 /// the image centre) and, with circular padding, under cyclic translations too.
-final class FiniteEquivarianceTests: XCTestCase {
+final class FiniteWidthEquivarianceTests: XCTestCase {
     func spec(_ g: PointGroup, _ p: Padding, _ shape: [Int]) -> ArchitectureSpec {
         ArchitectureSpec(inputShape: shape,
                          layers: [FW.lift(g, 3, p, 1.3, 0.2), FW.relu, FW.gconv(g, 3, p, 1.1, 0.1), .activation(.gelu),

@@ -2,7 +2,7 @@ import XCTest
 @testable import NTKEngine
 
 /// Hand-written backpropagation against central finite differences, one test per layer kind.
-final class FiniteGradientTests: XCTestCase {
+final class FiniteWidthGradientTests: XCTestCase {
     /// Compares ∂f/∂θ with (f(θ+h) − f(θ−h))/2h on up to `probes` parameters spread over
     /// every layer; relative to the largest gradient entry.
     func check(_ spec: ArchitectureSpec, width: Int = 3, probes: Int = 60, file: StaticString = #filePath, line: UInt = #line) throws {

@@ -4,7 +4,7 @@ import Foundation
 
 /// Empirical NNGP/NTK of random finite networks against the exact infinite-width kernels.
 /// For the mirror groups D1, D2, D4 this is the only independent check of `GramEngine`.
-final class FiniteMonteCarloTests: XCTestCase {
+final class FiniteWidthMonteCarloTests: XCTestCase {
     static func groupStack(_ g: PointGroup, _ p: Padding, shape: [Int] = [4, 4, 2]) -> ArchitectureSpec {
         ArchitectureSpec(name: "\(g.name)-\(p)", inputShape: shape,
                          layers: [FW.lift(g, 3, p, 1.2, 0.1), FW.relu, FW.gconv(g, 3, p, 1, 0.1), FW.relu,
