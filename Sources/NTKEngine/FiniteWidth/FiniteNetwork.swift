@@ -104,7 +104,7 @@ public struct FiniteNetwork: Sendable {
         }
         var rng = SplitMix64(seed: seed)
         var params = [Double](repeating: 0, count: offset)
-        for i in 0..<offset { params[i] = rng.nextNormal() }
+        for i in 0..<offset { params[i] = rng.gaussian() }
         self.spec = resolved; self.width = width; self.seed = seed
         self.parameters = params; self.parameterCount = offset; self.layers = layers; self.readoutIndex = readout
         self.inputSize = resolved.inputShape.reduce(1, *)

@@ -17,7 +17,7 @@ enum FW {
     /// `n` inputs of `size` values, N(0, 1) from a fixed seed.
     static func inputs(_ n: Int, _ size: Int, seed: UInt64 = 12345) -> [[Double]] {
         var rng = SplitMix64(seed: seed)
-        return (0..<n).map { _ in (0..<size).map { _ in rng.nextNormal() } }
+        return (0..<n).map { _ in (0..<size).map { _ in rng.gaussian() } }
     }
 
     static func batch(_ shape: [Int], _ xs: [[Double]]) throws -> InputBatch {
