@@ -49,10 +49,13 @@ final class JobCenter: Sendable {
 
     /// Starts `c` unless the same computation is already running; returns the job id.
     @discardableResult
-    func start(_ c: Computation) -> Int {
+    func start(_ c: Computation) -> Int { startIfNew(c).id }
+
+    /// Like `start`, also saying whether a new job was started.
+    func startIfNew(_ c: Computation) -> (id: Int, isNew: Bool) {
         let key = c.key
         if let existing = entries.withLock({ $0.first { $0.computation.key == key && $0.status == .running }?.id }) {
-            return existing
+            return (existing, false)
         }
         let id = nextID.add(1, ordering: .relaxed).oldValue
         let progress = JobProgress()
@@ -77,7 +80,7 @@ final class JobCenter: Sendable {
                 }
             }
         }
-        return id
+        return (id, true)
     }
 
     func snapshots() -> [JobSnapshot] {

@@ -239,6 +239,10 @@ extension AppState {
             out.logged = Invocation(inv.name, viewArguments(v))
             out.effects = missingComputations()
             setStatus("\(kind.title)" + (out.effects.isEmpty ? "" : " — computing \(out.effects.count) job(s)"))
+        case "view.refresh":
+            for c in computations(for: view) { failures[c.key] = nil }
+            out.effects = missingComputations()
+            setStatus(out.effects.isEmpty ? "\(view.kind.title) is up to date" : "computing \(out.effects.count) job(s) for \(view.kind.title)")
         case "view.kernel":
             if let k = inv.args["kernel"] {
                 guard let kk = KernelKind(rawValue: k) else { throw CommandError("kernel must be ntk or nngp, got \(k)") }

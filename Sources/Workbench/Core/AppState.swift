@@ -140,7 +140,9 @@ struct AppState: Sendable {
 
     /// Effects that start whatever the current view still lacks.
     func missingComputations() -> [Effect] {
-        computations(for: view).filter { results[$0.key] == nil && failures[$0.key] == nil }.map { .start($0) }
+        computations(for: view).filter { c in
+            results[c.key] == nil && failures[c.key] == nil && !jobs.contains { $0.key == c.key && $0.isRunning }
+        }.map { .start($0) }
     }
 
     /// Merges a finished job into the state.

@@ -31,8 +31,8 @@ final class SessionDriver {
         for e in effects {
             switch e {
             case .start(let c):
-                let id = center.start(c)
-                log?.event("job.start", ["job": id, "what": c.title, "kind": c.kindName, "hash": c.key])
+                let (id, isNew) = center.startIfNew(c)
+                if isNew { log?.event("job.start", ["job": id, "what": c.title, "kind": c.kindName, "hash": c.key]) }
             case .cancel(let id):
                 let n = center.cancel(id: id)
                 if n == 0 { state.setStatus("no running job to cancel") }

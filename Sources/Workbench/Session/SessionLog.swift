@@ -18,7 +18,17 @@ final class SessionLog {
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SessionError(file: path, line: 0, message: "cannot open for appending: \(String(cString: strerror(errno)))") }
         var st = stat()
-        if fstat(fd, &st) == 0 && st.st_size == 0 { append(rawLine: header()) }
+        if fstat(fd, &st) == 0 && st.st_size == 0 { append(rawLine: header()); return }
+        // A crash may have cut the last line short: end it, so the next line stays intact.
+        let rfd = open(path, O_RDONLY | O_CLOEXEC)
+        if rfd >= 0 {
+            var last: UInt8 = 0
+            if lseek(rfd, -1, SEEK_END) >= 0, read(rfd, &last, 1) == 1, last != 10 {
+                var nl: UInt8 = 10
+                _ = write(fd, &nl, 1)
+            }
+            close(rfd)
+        }
     }
 
     deinit { if fd >= 0 { close(fd) } }

@@ -23,7 +23,7 @@ enum ViewBuilder {
             let eta = j.eta.map { String(format: ", ETA %.0fs", $0) } ?? ""
             return String(format: "… %@: %.0f%% (%.1fs%@)", c.title, 100 * j.fraction, j.elapsed, eta)
         }
-        return "· \(c.title): not computed (select the view again or press g)"
+        return "· \(c.title): not computed — press r"
     }
 
     /// Notes for stacks that cannot take part, so a view never silently drops one.
