@@ -26,7 +26,15 @@ enum Launcher {
         return (SessionPaths.newSession(), nil)
     }
 
+    /// Refuses early (before any session file is touched) when there is no terminal.
+    static func requireTerminal() throws {
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            throw UserError("the workbench needs a terminal; for scripts use: entk replay FILE --headless --out DIR")
+        }
+    }
+
     static func open(_ requested: String?, threads: Int?) throws {
+        try requireTerminal()
         let config = try loadConfig()
         let (path, seed) = try resolveSession(requested)
         var state = AppState()
@@ -66,6 +74,7 @@ enum Launcher {
     }
 
     static func replayInteractive(_ path: String, threads: Int?) throws {
+        try requireTerminal()
         let config = try loadConfig()
         let file: SessionFile
         do { file = try SessionFile.load(path: path) } catch { throw UserError("\(error)") }

@@ -29,13 +29,21 @@ struct Replay: ParsableCommand {
         let t = threads ?? config.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let quiet = self.quiet
         let report: HeadlessReplay.Report
+        // Ctrl-C cancels the running jobs; the summary is still written.
+        let interrupt = InterruptFlag()
+        signal(SIGINT, SIG_IGN)
+        let sigint = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        sigint.setEventHandler { interrupt.raise() }
+        sigint.resume()
+        defer { sigint.cancel(); signal(SIGINT, SIG_DFL) }
         do {
-            report = try HeadlessReplay.run(path: file, out: out, threads: t) { line in
+            report = try HeadlessReplay.run(path: file, out: out, threads: t, interrupt: interrupt) { line in
                 if !quiet || line.hasPrefix("error") { print(line) }
             }
         } catch { throw UserError("\(error)") }
         print(String(format: "%d commands, %d failed, %d files, %.1fs → %@/summary.json", report.steps.count, report.failed,
                      report.files.count, report.seconds, out))
+        if interrupt.isRaised { throw ExitCode(130) }
         if report.failed > 0 { throw ExitCode(1) }
     }
 }

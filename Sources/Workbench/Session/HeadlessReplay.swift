@@ -1,5 +1,15 @@
 import Foundation
 import NTKEngine
+import Synchronization
+
+/// Set from a SIGINT handler: headless replay cancels its jobs, marks the remaining
+/// commands as not run, and still writes `summary.json`.
+final class InterruptFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    init() {}
+    func raise() { flag.store(true, ordering: .relaxed) }
+    var isRaised: Bool { flag.load(ordering: .relaxed) }
+}
 
 /// `entk replay FILE --headless --out DIR`: replays a session without a terminal, waits for
 /// every job, writes every view it visits as PNG, SVG, CSV (+ .npy, .txt) and a
@@ -25,7 +35,7 @@ enum HeadlessReplay {
     }
 
     static func run(path: String, out: String, threads: Int, cacheDirectory: String? = nil,
-                    progress: ((String) -> Void)? = nil) throws -> Report {
+                    interrupt: InterruptFlag = InterruptFlag(), progress: ((String) -> Void)? = nil) throws -> Report {
         let file = try SessionFile.load(path: path)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var report = Report()
@@ -42,13 +52,20 @@ enum HeadlessReplay {
             let ts = Date()
             var step = Step(line: line, command: inv.name, ok: true, error: nil, seconds: 0, files: [])
             do {
+                if interrupt.isRaised { throw CommandError("not run: interrupted (Ctrl-C)") }
                 var o = try driver.state.perform(inv)
                 driver.state.modal = nil
                 // Exports go to the output folder, whatever folder was recorded.
                 o.effects = o.effects.map { if case .export = $0 { return .export(directory: out) }; return $0 }
                 o.effects.removeAll { if case .quit = $0 { return true }; return false }
                 driver.execute(o.effects)
-                guard center.waitForAll() else { throw CommandError("jobs did not finish within 10 minutes") }
+                let deadline = Date().addingTimeInterval(600)
+                while center.runningCount > 0 {
+                    if interrupt.isRaised { center.cancel() }
+                    if Date() > deadline { center.cancel(); throw CommandError("jobs did not finish within 10 minutes") }
+                    usleep(10_000)
+                }
+                if interrupt.isRaised { throw CommandError("interrupted (Ctrl-C); its jobs were cancelled") }
                 driver.poll()
                 let failed = driver.takeFailedJobs()
                 if !failed.isEmpty { throw CommandError(failed.joined(separator: "; ")) }
@@ -85,11 +102,12 @@ enum HeadlessReplay {
             if let e = s.error { d["error"] = e }
             return d
         }
-        let d: [String: Any] = [
+        var d: [String: Any] = [
             "session": path, "entk": NTKEngine.version, "commands": r.steps.count, "failed": r.failed,
             "load_errors": r.loadErrors.map(\.description), "seconds": (r.seconds * 1000).rounded() / 1000,
             "files": r.files.map { ($0 as NSString).lastPathComponent }, "steps": steps,
         ]
+        if r.steps.contains(where: { $0.error?.contains("interrupted") ?? false }) { d["interrupted"] = true }
         let data = try JSONSerialization.data(withJSONObject: d, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try AtomicFile.write(Array(data) + [10], to: (out as NSString).appendingPathComponent("summary.json"))
     }

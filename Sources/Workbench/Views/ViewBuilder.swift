@@ -112,8 +112,9 @@ enum InvarianceView {
             guard case .invariance(let kn, let kt, let g)? = s.results[c.key] else {
                 out.notes.append(ViewBuilder.pending(s, c)); continue
             }
-            let m = s.view.kernel == .ntk ? kt : kn
+            var m = s.view.kernel == .ntk ? kt : kn
             let sp = spread(m)
+            m = snappedToMean(m)
             let title = String(format: "%@ %@(g·x,h·x′) %@, pair (%d,%d): spread %.1e", c.stack.name, s.view.kernel.symbol, g,
                                s.view.pair.0, s.view.pair.1, sp)
             let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: .viridis,
@@ -121,6 +122,17 @@ enum InvarianceView {
             out.figures.append(NamedFigure(name: "invariance-\(s.view.kernel.rawValue)-\(c.stack.name)", figure: .heatmap(fig)))
             out.notes.append(String(format: "%@: (max−min)/mean = %.2e — %@", c.stack.name, sp, sp < 1e-6 ? "invariant" : "not invariant"))
         }
+        return out
+    }
+
+    /// Entries within 1e-12·|mean| of the mean set to the mean, so a grid that is constant up
+    /// to rounding is drawn in one colour (the colour scale would otherwise stretch rounding
+    /// noise over the whole map); the title still reports the true spread.
+    static func snappedToMean(_ m: Matrix) -> Matrix {
+        guard !m.data.isEmpty else { return m }
+        let mean = m.data.reduce(0, +) / Double(m.data.count)
+        var out = m
+        out.data = m.data.map { abs($0 - mean) <= 1e-12 * abs(mean) ? mean : $0 }
         return out
     }
 

@@ -15,7 +15,8 @@ enum ViewExporter {
         }
         // Text capture of the view with its notes (plain glyphs, like a terminal screenshot).
         var buf = CellBuffer(width: textSize.0, height: textSize.1)
-        ViewsPane.render(content, into: &buf, area: buf.area, options: .rich, theme: .init())
+        // Shade glyphs instead of colours, so the text file shows the values.
+        ViewsPane.render(content, into: &buf, area: buf.area, options: RenderOptions(colorMode: .none, unicode: true), theme: .init())
         let name = prefix + s.view.kind.rawValue + ".txt"
         let txt = (directory as NSString).appendingPathComponent(name)
         try AtomicFile.write(buf.lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n", to: txt)

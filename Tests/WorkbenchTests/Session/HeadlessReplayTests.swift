@@ -38,7 +38,7 @@ final class HeadlessReplayTests: XCTestCase {
     func testDemoSpectra() throws {
         let (r, out) = try replay("demo-spectra.jsonl")
         XCTAssertTrue(files(out).contains("01-spectrum-ntk.png"))
-        XCTAssertTrue(files(out).contains("03-spectrum-nngp.svg"))
+        XCTAssertTrue(files(out).contains("02-spectrum-nngp.svg"))
         let csv = try String(contentsOfFile: out + "/01-spectrum-ntk.csv", encoding: .utf8)
         for name in ["mlp", "cnn", "gcnn-c4"] { XCTAssertTrue(csv.contains("\n\(name),"), "series \(name) missing") }
         XCTAssertLessThan(r.seconds, 60)
