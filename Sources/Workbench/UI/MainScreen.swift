@@ -8,14 +8,16 @@ import TUI
 enum MainScreen {
     static let minWidth = 80, minHeight = 24
 
-    static func render(_ s: AppState, width: Int, height: Int, options: RenderOptions = .rich) -> CellBuffer {
+    /// `viewCache` (the interactive loop's) renders complete views in the background; without
+    /// it the view is rendered inline, which tests and headless replay want.
+    static func render(_ s: AppState, width: Int, height: Int, options: RenderOptions = .rich, viewCache: ViewRenderCache? = nil) -> CellBuffer {
         let theme = Theme(options: options)
         return TooSmallView.frame(width: width, height: height, minWidth: minWidth, minHeight: minHeight, theme: theme) { buf in
-            draw(s, into: &buf, options: options, theme: theme)
+            draw(s, into: &buf, options: options, theme: theme, viewCache: viewCache)
         }
     }
 
-    private static func draw(_ s: AppState, into buf: inout CellBuffer, options: RenderOptions, theme: Theme) {
+    private static func draw(_ s: AppState, into buf: inout CellBuffer, options: RenderOptions, theme: Theme, viewCache: ViewRenderCache?) {
         let (top, rest) = buf.area.splitTop(1)
         let (body, bottom) = rest.splitBottom(1)
         let title = " entk workbench · \(s.sessionName) "
@@ -31,7 +33,7 @@ enum MainScreen {
         StackPane.render(s, into: &buf, area: stackArea, theme: theme)
         DataPane.render(s, into: &buf, area: dataArea, theme: theme)
         JobsPane.render(s, into: &buf, area: jobsArea, theme: theme)
-        ViewsPane.render(s, into: &buf, area: right, options: options, theme: theme)
+        ViewsPane.render(s, into: &buf, area: right, options: options, theme: theme, cache: viewCache)
 
         var msg = s.status
         if let r = s.replay {
@@ -174,11 +176,24 @@ enum JobsPane {
 
 /// The current view: its figures side by side and notes underneath.
 enum ViewsPane {
-    static func render(_ s: AppState, into buf: inout CellBuffer, area: Rect, options: RenderOptions, theme: Theme) {
+    static func render(_ s: AppState, into buf: inout CellBuffer, area: Rect, options: RenderOptions, theme: Theme, cache: ViewRenderCache? = nil) {
         let focused = s.focus == .views
         let kinds = ViewKind.allCases.enumerated().map { "\($0.offset + 1) \($0.element == s.view.kind ? "[\($0.element.rawValue)]" : $0.element.rawValue)" }
         buf.render(Panel(title: "View \(s.view.kernel.symbol): " + kinds.joined(separator: " "), focused: focused, theme: theme), in: area)
-        render(ViewBuilder.content(s), into: &buf, area: Panel.inner(area), options: options, theme: theme)
+        let inner = Panel.inner(area)
+        guard !inner.isEmpty else { return }
+        guard let cache, let key = ViewRenderCache.key(s, width: inner.width, height: inner.height, options: options) else {
+            render(ViewBuilder.content(s), into: &buf, area: inner, options: options, theme: theme); return
+        }
+        let (w, h) = (inner.width, inner.height)
+        let view = cache.buffer(key: key) {
+            var b = CellBuffer(width: w, height: h)
+            render(ViewBuilder.content(s), into: &b, area: b.area, options: options, theme: theme)
+            return b
+        }
+        if let view { buf.blit(view, x: inner.x, y: inner.y) } else {
+            _ = buf.put("preparing the view…", x: inner.x, y: inner.y, style: CellStyle(fg: theme.muted), clip: inner)
+        }
     }
 
     /// Lays out a view's content: figures in equal columns, notes at the bottom.

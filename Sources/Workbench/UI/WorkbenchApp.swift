@@ -11,6 +11,8 @@ final class WorkbenchApp {
     let screen: any Screen
     let options: RenderOptions?
     private var lastStep = Date.distantPast
+    /// Complete views are rendered off the UI thread (large matrices take longer than a frame).
+    let viewCache = ViewRenderCache()
     /// Frames drawn (the tmux test and `--frames` diagnostics read it).
     private(set) var frames = 0
 
@@ -23,7 +25,7 @@ final class WorkbenchApp {
         while !driver.quitRequested {
             driver.poll()
             advanceReplay()
-            let frame = MainScreen.render(driver.state, width: screen.width, height: screen.height, options: options ?? screen.options)
+            let frame = MainScreen.render(driver.state, width: screen.width, height: screen.height, options: options ?? screen.options, viewCache: viewCache)
             screen.draw(frame)
             frames += 1
             if let m = maxFrames, frames >= m { break }

@@ -73,3 +73,27 @@ final class WorkbenchAppTests: XCTestCase {
         XCTAssertEqual(f.entries.filter { $0.event == "job.finish" }.count, 2)
     }
 }
+
+/// Frames stay cheap when the view shows a large result (the render cache).
+final class FrameCostTests: XCTestCase {
+    func testRedrawOfALargeBlockMatrixIsFast() throws {
+        var s = Fixtures.smallState()
+        s.data = try s.data.applying(["size": "16"])
+        for i in s.stacks.indices { s.stacks[i].spec.inputShape = s.data.inputShape }
+        s.selected = 1
+        _ = try s.perform(Invocation("view.symmetry-blocks"))
+        try Fixtures.computeView(&s)   // 1024×1024 block matrix
+        let cache = ViewRenderCache()
+        let t0 = Date()
+        let first = MainScreen.render(s, width: 120, height: 36, viewCache: cache)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 0.05, "the first frame must not build the view on the UI thread")
+        XCTAssertTrue(first.text.contains("preparing the view"))
+        cache.waitIdle()
+        let t1 = Date()
+        var again = first
+        for _ in 0..<10 { again = MainScreen.render(s, width: 120, height: 36, viewCache: cache) }
+        let perFrame = Date().timeIntervalSince(t1) / 10
+        XCTAssertEqual(again, MainScreen.render(s, width: 120, height: 36), "the cached view equals the inline render")
+        XCTAssertLessThan(perFrame, 0.05, "a redraw takes \(perFrame)s; the UI would drop below 20 fps")
+    }
+}
