@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"], exclude: ["IO/Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CPNG"], exclude: ["__Snapshots__"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI"], exclude: ["Views/__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,7 @@ import Synchronization
 public struct KernelMatrices: Sendable {
     public var nngp: Matrix
     public var ntk: Matrix
+    public init(nngp: Matrix, ntk: Matrix) { self.nngp = nngp; self.ntk = ntk }
 }
 
 /// Computes Gram matrices in parallel with bounded memory.

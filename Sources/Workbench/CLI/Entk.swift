@@ -10,12 +10,8 @@ struct Entk: ParsableCommand {
         commandName: "entk",
         abstract: "Exact infinite-width kernels (NNGP, NTK) of MLP, CNN and group-convolutional networks.",
         version: EngineInfo.version,
-        subcommands: [Verify.self, Kernel.self, Predict.self, Experiment.self],
-        defaultSubcommand: nil)
-
-    func run() throws {
-        print(Entk.helpMessage())
-    }
+        subcommands: [Open.self, Replay.self, ConfigCommand.self, Verify.self, Kernel.self, Predict.self, Experiment.self],
+        defaultSubcommand: Open.self)
 }
 
 /// Options shared by computing commands.

@@ -1,0 +1,97 @@
+import Foundation
+import NTKEngine
+
+/// Runs one `Computation` to completion on the calling thread (a Dispatch worker in the
+/// app, the main thread in headless replay), through the Gram cache.
+struct ComputeRunner: Sendable {
+    let cache: GramCache
+    let threads: Int
+
+    func run(_ c: Computation, progress: JobProgress) throws -> ComputeResult {
+        if let e = c.stack.validation { throw CommandError("stack \(c.stack.name) is not valid: \(e)") }
+        var spec = c.stack.spec
+        spec.inputShape = c.data.inputShape
+        let (train, test) = try c.data.load()
+        let engine = try GramEngine(spec: spec, threads: threads)
+        let trainBatch = try InputBatch(shape: train.shape, data: train.images)
+        switch c {
+        case .gram:
+            let m = try cache.gram(key: c.gramKey, engine: engine, trainBatch, progress: try progress.beginStage(0, of: 1))
+            return .gram(m, labels: train.labels, classNames: train.classNames)
+
+        case .spectrum:
+            let m = try cache.gram(key: c.gramKey, engine: engine, trainBatch, progress: try progress.beginStage(0, of: 1))
+            func eig(_ a: Matrix) throws -> [Double] {
+                try LinearAlgebra.symmetricEigen(a, vectors: false).values.sorted(by: >)
+            }
+            return .spectrum(nngp: try eig(m.nngp), ntk: try eig(m.ntk))
+
+        case .blocks(_, _, let i, let j, let layer):
+            try checkPair(i, j, train.count)
+            _ = try progress.beginStage(0, of: 1)
+            let ev = try KernelEvaluator(spec: spec)
+            return .blocks(try ev.intermediate(train.image(at: i), train.image(at: j), afterLayer: layer))
+
+        case .invariance(_, _, let i, let j, let groupName):
+            try checkPair(i, j, train.count)
+            guard let g = PointGroup.named(groupName.uppercased()) else {
+                throw CommandError("unknown group \(groupName); use C1, C2, C4, D1, D2 or D4")
+            }
+            let s = train.shape
+            guard s.count == 3 else { throw CommandError("the invariance grid needs image data") }
+            if g.needsSquareGrid && s[0] != s[1] { throw CommandError("\(g.name) needs square images, got \(s[0])×\(s[1])") }
+            func orbit(_ x: [Double]) -> [Double] {
+                g.elements.flatMap { ImageAction.transform(x, height: s[0], width: s[1], channels: s[2], by: $0) }
+            }
+            let b1 = try InputBatch(shape: s, data: orbit(train.image(at: i)))
+            let b2 = try InputBatch(shape: s, data: orbit(train.image(at: j)))
+            let m = try engine.compute(b1, b2, progress: try progress.beginStage(0, of: 1))
+            return .invariance(nngp: m.nngp, ntk: m.ntk, group: g.name)
+
+        case .learningCurve(_, _, let sizes, let time):
+            guard test.count > 0 else { throw CommandError("the learning curve needs test examples (data.choose test=N)") }
+            let nTrain = train.count
+            let all = try InputBatch(shape: train.shape, data: train.images + test.images)
+            let key = ContentHash.hex("gram-all|\(c.stack.canonicalJSON)|\(c.data.identity)")
+            let m = try cache.gram(key: key, engine: engine, all, progress: try progress.beginStage(0, of: 1))
+            let k = m.ntk
+            let classes = max(train.classCount, (train.labels.max() ?? 0) + 1)
+            let usable = sizes.filter { $0 >= 1 && $0 <= nTrain }
+            guard !usable.isEmpty else { throw CommandError("no training size in \(sizes) fits the \(nTrain) training examples") }
+            var warnings: [String] = []
+            var lines: [CurveLine] = [CurveLine(label: "t=∞", values: [])]
+            if let t = time { lines.append(CurveLine(label: "t=\(NumberText.short(t))", values: [])) }
+            for n in usable {
+                let ktt = sub(k, rows: 0..<n, cols: 0..<n)
+                let kst = sub(k, rows: nTrain..<(nTrain + test.count), cols: 0..<n)
+                let y = Metrics.oneHot(Array(train.labels[0..<n]), classes: classes, centred: true)
+                let reg = try KernelRegression(kTrainTrain: ktt, diagReg: 1e-6)
+                for (li, t) in ([nil] + (time.map { [$0] } ?? [])).enumerated() {
+                    let p = try reg.predict(kTestTrain: kst, targets: y, time: t)
+                    warnings += p.warnings.map { "n=\(n): \($0)" }
+                    lines[li].values.append(Metrics.accuracy(p.values, labels: test.labels))
+                }
+            }
+            return .learningCurve(sizes: usable, lines: lines, warnings: warnings)
+        }
+    }
+
+    private func checkPair(_ i: Int, _ j: Int, _ n: Int) throws {
+        guard i >= 0, j >= 0, i < n, j < n else { throw CommandError("pair (\(i), \(j)) is outside the \(n) training examples") }
+    }
+
+    private func sub(_ m: Matrix, rows: Range<Int>, cols: Range<Int>) -> Matrix {
+        var out = Matrix(rows: rows.count, cols: cols.count)
+        for (a, r) in rows.enumerated() { for (b, c) in cols.enumerated() { out[a, b] = m[r, c] } }
+        return out
+    }
+}
+
+/// Short number formatting shared by views and titles.
+enum NumberText {
+    static func short(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
+        return String(format: "%.3g", v)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import NTKEngine
+import Synchronization
+
+/// Progress of a job made of one or more Gram stages, readable from the UI thread each
+/// frame and cancellable from it: `cancel()` cancels the running `GramProgress` (the engine
+/// stops at its next tile) and every later stage refuses to start.
+final class JobProgress: Sendable {
+    private struct Stage { var index = 0; var count = 1; var current: GramProgress? }
+    private let stage = Mutex(Stage())
+    private let cancelled = Atomic<Bool>(false)
+    let started = Date()
+
+    init() {}
+
+    /// Begins stage `index` of `count` and returns the progress object the engine reports to.
+    func beginStage(_ index: Int, of count: Int) throws -> GramProgress {
+        if isCancelled { throw KernelError.cancelled }
+        let p = GramProgress()
+        stage.withLock { $0 = Stage(index: index, count: max(1, count), current: p) }
+        if isCancelled { p.cancel() }
+        return p
+    }
+
+    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        stage.withLock { $0.current?.cancel() }
+    }
+
+    /// 0…1 over all stages.
+    var fraction: Double {
+        stage.withLock { s in (Double(s.index) + (s.current?.fraction ?? 0)) / Double(s.count) }
+    }
+
+    var elapsed: Double { Date().timeIntervalSince(started) }
+
+    /// Seconds left, from the rate so far (nil until something is done).
+    var eta: Double? {
+        let f = fraction
+        guard f > 0.001 else { return nil }
+        return elapsed * (1 - f) / f
+    }
+}

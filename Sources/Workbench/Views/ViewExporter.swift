@@ -1,0 +1,33 @@
+import Foundation
+import Plotting
+
+/// Writes the current view to files: every figure as PNG, SVG and CSV (+ .npy for
+/// matrices), and the view's text rendering as .txt (what docs/workbench.md shows).
+enum ViewExporter {
+    /// Returns the written paths; throws when the view has nothing to export yet.
+    static func export(_ s: AppState, directory: String, prefix: String = "", textSize: (Int, Int) = (100, 30)) throws -> [String] {
+        let content = ViewBuilder.content(s)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var paths: [String] = []
+        for f in content.figures {
+            let base = (directory as NSString).appendingPathComponent(prefix + sanitize(f.name))
+            paths += try f.figure.export(base: base)
+        }
+        // Text capture of the view with its notes (plain glyphs, like a terminal screenshot).
+        var buf = CellBuffer(width: textSize.0, height: textSize.1)
+        // Shade glyphs instead of colours, so the text file shows the values.
+        ViewsPane.render(content, into: &buf, area: buf.area, options: RenderOptions(colorMode: .none, unicode: true), theme: .init())
+        let name = prefix + s.view.kind.rawValue + ".txt"
+        let txt = (directory as NSString).appendingPathComponent(name)
+        try AtomicFile.write(buf.lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n", to: txt)
+        paths.append(txt)
+        if content.figures.isEmpty && s.view.kind != .convergence {
+            throw CommandError("the \(s.view.kind.rawValue) view has no figure yet (\(content.notes.first ?? "nothing computed")); wrote only \(name)")
+        }
+        return paths
+    }
+
+    static func sanitize(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class WorkbenchSmokeTests: XCTestCase { func testLoads() { XCTAssertTrue(true) } }
