@@ -93,22 +93,16 @@ public struct ImageSymmetry: Hashable, Sendable, CustomStringConvertible {
     /// Transforms one NHWC image of `shape` `[H, W, C]`; the result has `outputShape(shape)`.
     public func apply(to image: [Double], shape: [Int]) -> [Double] {
         precondition(shape.count == 3 && image.count == shape[0] * shape[1] * shape[2], "image must be [H, W, C]")
-        let h = shape[0], w = shape[1], c = shape[2]
-        let o = outputShape(shape)
-        let oh = o[0], ow = o[1]
-        let m = matrix // inverse is the transpose
-        var out = [Double](repeating: 0, count: image.count)
-        for i in 0..<oh {
-            for j in 0..<ow {
-                // Doubled centred coordinates keep everything integral for even and odd sizes.
-                let x = 2 * j - (ow - 1), y = (oh - 1) - 2 * i
-                let sx = m[0][0] * x + m[1][0] * y, sy = m[0][1] * x + m[1][1] * y
-                let sj = (sx + (w - 1)) / 2, si = ((h - 1) - sy) / 2
-                let src = (si * w + sj) * c, dst = (i * ow + j) * c
-                for k in 0..<c { out[dst + k] = image[src + k] }
-            }
-        }
-        return out
+        return ImageAction.transform(image, height: shape[0], width: shape[1], channels: shape[2], by: engineMatrix)
+    }
+
+    /// The same element as the engine's `PointGroup` matrix (acting on (row, column) offsets):
+    /// mirror first, then k quarter turns, i.e. R^k·M — so augmentation and the group layers
+    /// share one implementation of the action (`ImageAction`).
+    public var engineMatrix: Matrix2 {
+        var m = mirrored ? Matrix2.mirrorX : Matrix2.identity
+        for _ in 0..<(((rotation % 4) + 4) % 4) { m = Matrix2.rotation90 * m }
+        return m
     }
 
     public var description: String { (mirrored ? "m" : "") + "r\(rotation)" }
