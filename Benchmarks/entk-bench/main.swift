@@ -84,8 +84,8 @@ let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
 print("entk \(EngineInfo.version) Gram benchmark — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, symmetric Gram (unique pairs)")
 print("")
-print("| stack | N | precision | threads | pairs/s | ms/pair | GFLOP/s (counted) | peak RSS MiB |")
-print("|---|---|---|---|---|---|---|---|")
+print("| stack | N | precision | threads | pairs/s | ms/pair | counted flop/pair | GFLOP/s | % of 50 GFLOP/s·threads | peak RSS MiB |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for (i, c) in cases().enumerated() {
   for prec in Precision.allCases {
     var one = 0.0
@@ -102,11 +102,13 @@ for (i, c) in cases().enumerated() {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let f = String(decoding: data, as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        guard f.count == 3 else { print("| \(c.name) | \(c.n) | \(prec.rawValue) | \(t) | failed | | | |"); continue }
+        guard f.count == 3 else { print("| \(c.name) | \(c.n) | \(prec.rawValue) | \(t) | failed | | | | | |"); continue }
         let rate = f[0] / f[1]
         if t == 1 { one = rate }
         let speedup = t == 2 && one > 0 ? String(format: " (%.2f×)", rate / one) : ""
-        print(String(format: "| %@ | %d | %@ | %d | %.1f%@ | %.2f | %.1f | %.0f |", c.name, c.n, prec.rawValue, t, rate, speedup, 1000 / rate, rate * c.flopsPerPair / 1e9, f[2]))
+        let gf = rate * c.flopsPerPair / 1e9
+        print(String(format: "| %@ | %d | %@ | %d | %.1f%@ | %.2f | %.2e | %.1f | %.0f%% | %.0f |", c.name, c.n, prec.rawValue, t, rate, speedup,
+                     1000 / rate, c.flopsPerPair, gf, 100 * gf / (50 * Double(t)), f[2]))
     }
   }
 }
