@@ -2,7 +2,7 @@ import COpenBLAS
 
 /// The element type of the pair recursion's hot loops: Double (default, exact to ~1e-15) or
 /// Float (twice the SIMD width and half the memory traffic, ~1e-6 relative error).
-public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable {
+public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
     /// The vector the hot loops work on: 256 bits (4 doubles or 8 floats).
     associatedtype Vector: SIMD where Vector.Scalar == Self
     /// C = alpha·A·Bᵀ for row-major A (m×k), B (n×k): the input kernel.

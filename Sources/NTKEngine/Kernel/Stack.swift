@@ -93,7 +93,7 @@ public struct Stack: Sendable {
                 continue
             }
             switch (layer, shape) {
-            case (.s2Lift(let sc), .image(let h, let w, let c)):
+            case (.s2Lift(let sc), .image(let h, let w, _)):
                 guard h == 2 * sc.bandwidthIn, w == 2 * sc.bandwidthIn - 1 else {
                     throw SpecError("\(path).bandwidth_in", "s2_lift with bandwidth \(sc.bandwidthIn) needs a [\(2 * sc.bandwidthIn), \(2 * sc.bandwidthIn - 1), C] Driscoll–Healy input, got \(shape)")
                 }
