@@ -63,9 +63,8 @@ public enum EmpiricalKernels {
         let xs = (0..<n).map { Array(inputs.input($0)) }
         // Per-network matrices are small: OpenBLAS's own thread pool would only oversubscribe
         // the seed workers (measured 5× slower on 2 cores). Single-threaded BLAS meanwhile.
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
+        BLASThreads.enter()
+        defer { BLASThreads.leave() }
         let results = Mutex<[KernelMatrices?]>(Array(repeating: nil, count: seeds.count))
         let failure = Mutex<Error?>(nil)
         let next = Atomic<Int>(0)

@@ -54,6 +54,10 @@ public struct GramEngine: Sendable {
 
     /// K and Θ between every x1[i] and x2[j] (x2 = x1 when nil: symmetric Gram).
     public func compute(_ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress = GramProgress()) throws -> KernelMatrices {
+        try BLASThreads.singleThreaded { try computeUnlocked(x1, x2, progress: progress) }
+    }
+
+    func computeUnlocked(_ x1: InputBatch, _ x2: InputBatch?, progress: GramProgress) throws -> KernelMatrices {
         if let sph = sphericalEvaluator { return try sph.compute(x1, x2, progress: progress) }
         guard let evaluator else { throw KernelError.shape("no evaluator for this stack") }
         for (name, b) in [("x1", x1), ("x2", x2)] {
