@@ -190,10 +190,10 @@ struct ConvergenceCommand: ParsableCommand {
         print(String(format: "fitted log–log slope: NTK %.3f, NNGP %.3f (%.1fs)", r.ntkSlope, r.nngpSlope, Date().timeIntervalSince(t0)))
         let xs = r.points.map { Double($0.width) }
         let fig = LinePlotFigure(series: [
-            Series(name: "Θ (NTK)", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
-            Series(name: "K (NNGP)", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
-        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "‖mean empirical − exact‖_F / ‖exact‖_F", scale: .log),
-           title: String(format: "%@ on %@: slope Θ %.2f, K %.2f", name, data.name, r.ntkSlope, r.nngpSlope))
+            Series(name: "NTK", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
+            Series(name: "NNGP", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
+        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "|mean empirical - exact|_F / |exact|_F", scale: .log),
+           title: String(format: "%@ on %@ %dx%d, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data, d.size, d.size, inputs, r.ntkSlope, r.nngpSlope))
         try writeFigure(fig, csv: csv, to: out, name: "convergence")
         if !(r.ntkSlope < 0) {
             throw UserError(String(format: "the NTK error does not fall with width (slope %.3f); more groups or wider networks may be needed", r.ntkSlope))

@@ -232,12 +232,12 @@ enum ConvergenceView {
         let v = s.view
         let xs = r.points.map { Double($0.width) }
         let series = [
-            Series(name: "Θ (NTK)", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
-            Series(name: "K (NNGP)", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
+            Series(name: "NTK", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
+            Series(name: "NNGP", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
         ]
-        let title = String(format: "‖mean empirical − exact‖/‖exact‖ vs width — %@: slope Θ %.2f, K %.2f", st.name, r.ntkSlope, r.nngpSlope)
+        let title = String(format: "Finite width vs limit, %@: slope NTK %.2f, NNGP %.2f", st.name, r.ntkSlope, r.nngpSlope)
         let fig = LinePlotFigure(series: series, xAxis: Axis(label: "width", scale: .log),
-                                 yAxis: Axis(label: "relative error", scale: .log), title: title)
+                                 yAxis: Axis(label: "|mean emp. - exact|/|exact|", scale: .log), title: title)
         var notes = [String(format: "%@ on %d inputs of %@; %d groups × %d seeds per width; readout-expectation NNGP",
                             st.name, v.inputs, s.data.summary, v.groups, v.seedsPerGroup)]
         notes.append("widths " + r.points.map { String($0.width) }.joined(separator: ", ") + ": Θ error "
@@ -273,7 +273,7 @@ enum AugmentationView {
         ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "f_t(x_test,0) output 0"),
            title: String(format: "%@ vs CNN + %@ augmentation: max rel. difference %.1e", st.name, g.name, worst))
         let diffs = finite.map { max(rel($0), 1e-18) }
-        let diff = LinePlotFigure(series: [Series(name: "max|f_G − f_CNN+aug| / max|f_G|", xs: ts, ys: diffs)],
+        let diff = LinePlotFigure(series: [Series(name: "max|f_G - f_CNN+aug| / max|f_G|", xs: ts, ys: diffs)],
                                   xAxis: Axis(label: "training time t", scale: .log),
                                   yAxis: Axis(label: "relative difference", scale: .log),
                                   title: "Difference per t (floored at 1e-18)")

@@ -57,7 +57,7 @@ final class HeadlessReplayTests: XCTestCase {
         let (r, out) = try replay("experiment-convergence.jsonl")
         XCTAssertLessThan(r.seconds, 60)
         let csv = try String(contentsOfFile: out + "/01-convergence-cnn.csv", encoding: .utf8)
-        let ntk = csv.split(separator: "\n").filter { $0.hasPrefix("Θ (NTK),") }.map { $0.split(separator: ",").map(String.init) }
+        let ntk = csv.split(separator: "\n").filter { $0.hasPrefix("NTK,") }.map { $0.split(separator: ",").map(String.init) }
         XCTAssertEqual(ntk.map { Double($0[1]) }, [8, 16, 32, 64, 128])
         let errs = ntk.compactMap { Double($0[2]) }
         XCTAssertLessThan(errs.last!, errs.first! / 2, "the error falls with width: \(errs)")
@@ -65,7 +65,7 @@ final class HeadlessReplayTests: XCTestCase {
         XCTAssertLessThan(rep.ntkSlope, -0.2)
         XCTAssertLessThan(rep.nngpSlope, -0.2)
         let txt = try String(contentsOfFile: out + "/01-convergence.txt", encoding: .utf8)
-        XCTAssertTrue(txt.contains(String(format: "slope Θ %.2f", rep.ntkSlope)), txt)
+        XCTAssertTrue(txt.contains(String(format: "slope NTK %.2f", rep.ntkSlope)), txt)
     }
 
     func testExperimentAugmentationSession() throws {

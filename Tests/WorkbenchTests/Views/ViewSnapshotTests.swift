@@ -77,13 +77,13 @@ final class ViewSnapshotTests: XCTestCase {
         let s = try view(.convergence, ["widths": "4,8,16,32", "seeds": "2", "groups": "4", "inputs": "3"])
         let c = ViewBuilder.content(s)
         guard case .line(let l)? = c.figures.first?.figure else { return XCTFail("no plot: \(c.notes)") }
-        XCTAssertEqual(l.series.map(\.name), ["Θ (NTK)", "K (NNGP)"])
+        XCTAssertEqual(l.series.map(\.name), ["NTK", "NNGP"])
         XCTAssertEqual(l.series[0].xs, [4, 8, 16, 32])
         XCTAssertEqual(l.series[0].yerr?.count, 4, "error bars: std over seed groups")
         XCTAssertEqual(l.xAxis.scale, .log); XCTAssertEqual(l.yAxis.scale, .log)
         guard case .convergence(let r)? = s.results[s.computations(for: s.view)[0].key] else { return XCTFail() }
         XCTAssertLessThan(r.ntkSlope, 0, "the NTK error falls with width")
-        XCTAssertTrue(l.title.contains(String(format: "slope Θ %.2f", r.ntkSlope)), l.title)
+        XCTAssertTrue(l.title.contains(String(format: "slope NTK %.2f", r.ntkSlope)), l.title)
         XCTAssertTrue(c.notes.last?.contains("the error falls with width") ?? false, "\(c.notes)")
         assertSnapshot(viewText(s), named: "view-convergence")
     }
