@@ -19,6 +19,11 @@ struct NamedStack: Sendable, Hashable {
         }
     }
 
+    /// Whether the stack has SO(3) layers (computed by `SO3KernelEvaluator`).
+    var isSpherical: Bool {
+        spec.layers.contains { switch $0 { case .s2Lift, .so3Conv, .so3Pool: true; default: false } }
+    }
+
     /// Feature shapes after each layer when valid (for the Stack pane).
     var shapes: [FeatureShape]? { try? Stack(spec).shapes }
 

@@ -151,6 +151,9 @@ final class ViewSnapshotTests: XCTestCase {
         try Fixtures.computeView(&s)
         let inv = ViewBuilder.content(s)
         XCTAssertTrue(inv.notes.contains { $0.hasPrefix("so3:") && $0.hasSuffix("— invariant") }, "\(inv.notes)")
+        _ = try s.perform(Invocation("view.convergence"))
+        XCTAssertTrue(s.computations(for: s.view).isEmpty, "no finite-width job for SO(3)")
+        XCTAssertTrue(ViewBuilder.content(s).notes[0].contains("SO(3) stack"))
     }
 
     func testPendingAndFailedComputationsAreShown() throws {
