@@ -8,6 +8,19 @@ enum ViewKind: String, Sendable, CaseIterable {
     case convergence
     case augmentation
 
+    /// Short name for the Views pane's tab list.
+    var short: String {
+        switch self {
+        case .gram: "gram"
+        case .symmetryBlocks: "blocks"
+        case .invariance: "invar"
+        case .spectrum: "spec"
+        case .learningCurve: "curve"
+        case .convergence: "conv"
+        case .augmentation: "augment"
+        }
+    }
+
     var title: String {
         switch self {
         case .gram: "Gram matrix"

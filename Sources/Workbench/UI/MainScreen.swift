@@ -178,7 +178,7 @@ enum JobsPane {
 enum ViewsPane {
     static func render(_ s: AppState, into buf: inout CellBuffer, area: Rect, options: RenderOptions, theme: Theme, cache: ViewRenderCache? = nil) {
         let focused = s.focus == .views
-        let kinds = ViewKind.allCases.enumerated().map { "\($0.offset + 1) \($0.element == s.view.kind ? "[\($0.element.rawValue)]" : $0.element.rawValue)" }
+        let kinds = ViewKind.allCases.enumerated().map { "\($0.offset + 1) \($0.element == s.view.kind ? "[\($0.element.short)]" : $0.element.short)" }
         buf.render(Panel(title: "View \(s.view.kernel.symbol): " + kinds.joined(separator: " "), focused: focused, theme: theme), in: area)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
