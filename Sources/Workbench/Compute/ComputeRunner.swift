@@ -30,11 +30,12 @@ struct ComputeRunner: Sendable {
             try checkPair(i, j, train.count)
             _ = try progress.beginStage(0, of: 1)
             if (try? Stack(spec))?.isSpherical == true {
+                guard let shapes = try? Stack(spec).shapes, shapes.indices.contains(layer),
+                      case .spherical(let l, _, true) = shapes[layer] else {
+                    throw CommandError("layer \(layer) of \(c.stack.name) is not on the SO(3) grid; choose an s2_lift/so3_conv layer or a nonlinearity before so3_pool")
+                }
                 let ev = try SO3KernelEvaluator(spec: spec, threads: threads)
                 let (kn, kt) = try ev.intermediate(train.image(at: i), train.image(at: j), afterLayer: layer)
-                guard let shapes = try? Stack(spec).shapes, case .spherical(let l, _, _) = shapes[layer] else {
-                    throw CommandError("layer \(layer) of \(c.stack.name) is not on the SO(3) grid")
-                }
                 return .so3Blocks(nngp: kn, ntk: kt, bandwidth: l)
             }
             let ev = try KernelEvaluator(spec: spec)
