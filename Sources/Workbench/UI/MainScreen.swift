@@ -94,6 +94,10 @@ enum StackPane {
         case .conv(let c): return "conv \(conv(c))"
         case .lift(let g): return "lift \(g.group.name) \(conv(g.conv))"
         case .gconv(let g): return "gconv \(g.group.name) \(conv(g.conv))"
+        case .s2Lift(let sc), .so3Conv(let sc):
+            // `so3_conv L3→3 W1.5 b0.05` (` β≤1.2` for a local filter)
+            let local = abs(sc.maxBeta - Double.pi) < 1e-12 ? "" : String(format: " β≤%.2g", sc.maxBeta)
+            return "\(l.typeName) L\(sc.bandwidthIn)→\(sc.bandwidthOut)\(local) \(aff(sc.affine))"
         default: return l.typeName
         }
     }
@@ -247,13 +251,14 @@ enum ModalView {
             buf.render(Panel(title: title + " — Enter edit/apply, Esc back", focused: true, theme: theme), in: box)
             let inner = Panel.inner(box)
             var y = inner.y
+            let labelWidth = max(10, form.fields.map(\.count).max() ?? 10)
             for (k, f) in form.fields.enumerated() where y < inner.maxY {
                 if k == form.selected, let ed = form.editing {
-                    let field = FormField(label: f.padding(toLength: 10, withPad: " ", startingAt: 0), state: ed, focused: true, error: form.error, theme: theme)
+                    let field = FormField(label: f.padding(toLength: labelWidth, withPad: " ", startingAt: 0), state: ed, focused: true, error: form.error, theme: theme)
                     buf.render(field, in: Rect(x: inner.x, y: y, width: inner.width, height: field.height))
                     y += field.height
                 } else {
-                    let row = f.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + form.values[k]
+                    let row = f.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " " + form.values[k]
                     _ = buf.put(row, x: inner.x, y: y, style: k == form.selected ? theme.selection : .plain, clip: Rect(x: inner.x, y: y, width: inner.width, height: 1))
                     y += 1
                 }
