@@ -86,6 +86,9 @@ final class AppStateTests: XCTestCase {
         _ = try s.perform(Invocation("stack.set-param", ["layer": "2", "param": "max_beta", "value": "pi"]))
         guard case .so3Conv(let sc2) = s.currentStack!.spec.layers[2] else { return XCTFail() }
         XCTAssertEqual(sc2.maxBeta, Double.pi)
+        XCTAssertEqual(StackPane.layerSummary(s.currentStack!.spec.layers[0]), "s2_lift L4→3 W1.5 b0.05")
+        _ = try s.perform(Invocation("stack.set-param", ["layer": "2", "param": "max_beta", "value": "1.2"]))
+        XCTAssertEqual(StackPane.layerSummary(s.currentStack!.spec.layers[2]), "so3_conv L3→4 β≤1.2 W1.5 b0.05")
         // Sphere data: bandwidth ≤ 8, no square-group augmentation; back to images restores a size.
         XCTAssertThrowsError(try s.perform(Invocation("data.choose", ["size": "9"])))
         XCTAssertThrowsError(try s.perform(Invocation("data.choose", ["augment": "C4"])))
