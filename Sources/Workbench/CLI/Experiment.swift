@@ -7,7 +7,7 @@ import Plotting
 struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one of the paper's experiments (CSV + PNG + SVG into --out).",
-        subcommands: [LearningCurveCommand.self, AugmentationCommand.self])
+        subcommands: [LearningCurveCommand.self, AugmentationCommand.self, ConvergenceCommand.self])
 }
 
 /// Options naming the data an experiment uses.
@@ -135,5 +135,68 @@ struct AugmentationCommand: ParsableCommand {
         ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "prediction f_t(x_test,0)"),
            title: String(format: "GCNN vs augmented CNN (max rel. diff %.1e)", r.points.map { $0.maxDifference / max($0.scale, 1e-300) }.max() ?? 0))
         try writeFigure(fig, csv: r.csv, to: out, name: "augmentation")
+    }
+}
+
+/// `entk experiment convergence`: the finite-width empirical kernels approach the exact ones.
+struct ConvergenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convergence",
+        abstract: "Relative error of the mean empirical NTK/NNGP of finite networks vs the exact kernel, against width (log–log, fitted slope).")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: "Stack: CNN, MLP, C1, C2, C4, D1, D2, D4 or a spec file (plane groups only; SO(3) has no finite-width NTK).")
+    var stack: String = "CNN"
+    @Option(help: "Number of inputs (the first images of the pool) the kernels are compared on.")
+    var inputs: Int = 4
+    @Option(parsing: .upToNextOption, help: "Widths.")
+    var widths: [Int] = [8, 16, 32, 64, 128, 256]
+    @Option(name: .customLong("seeds-per-group"), help: "Networks (seeds) averaged per group.")
+    var seedsPerGroup: Int = 2
+    @Option(help: "Seed groups per width (mean ± std of the error over groups).")
+    var groups: Int = 20
+    @Option(help: "NNGP estimator: readout (average the readout weights out exactly; variance O(1/width)) or output (f(x)f(x′)).")
+    var estimator: String = "readout"
+    @Option(help: "Output folder.")
+    var out: String = "out/convergence"
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        let d = dataOptions
+        guard inputs >= 2 else { throw UserError("--inputs must be at least 2") }
+        guard widths.count >= 2, widths.allSatisfy({ $0 >= 1 }) else { throw UserError("--widths needs at least two positive widths") }
+        let est: EmpiricalKernels.NNGPEstimator
+        switch estimator {
+        case "readout": est = .readoutExpectation
+        case "output": est = .outputProduct
+        default: throw UserError("--estimator must be readout or output, got \(estimator)")
+        }
+        let data = try ExperimentData.load(d.data, size: d.size, pool: max(inputs, 4), test: 1, classes: d.classes, seed: d.seed)
+        guard data.pool.count >= inputs else { throw UserError("the pool has only \(data.pool.count) images, asked for \(inputs) inputs") }
+        let (name, spec) = try ExperimentStacks.resolve(stack, shape: data.pool.shape)
+        let n = data.pool.shape.reduce(1, *)
+        let x = try InputBatch(shape: data.pool.shape, data: Array(data.pool.images[0..<(inputs * n)]))
+        print("convergence of \(name) on \(inputs) inputs of \(data.name): widths \(widths), \(groups) groups × \(seedsPerGroup) seeds, \(estimator) NNGP estimator")
+        let t0 = Date()
+        let r = try WidthConvergence.measure(spec: spec, inputs: x, widths: widths, seedsPerGroup: seedsPerGroup, groups: groups,
+                                             baseSeed: d.seed &* 1000, estimator: est, threads: compute.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        print("width   NTK error (mean ± std)    NNGP error (mean ± std)")
+        var csv = "width,ntk_mean,ntk_std,nngp_mean,nngp_std\n"
+        for p in r.points {
+            print(String(format: "%5d   %.4f ± %.4f          %.4f ± %.4f", p.width, p.ntk.mean, p.ntk.std, p.nngp.mean, p.nngp.std))
+            csv += "\(p.width),\(p.ntk.mean),\(p.ntk.std),\(p.nngp.mean),\(p.nngp.std)\n"
+        }
+        csv += "# slope_ntk,\(r.ntkSlope)\n# slope_nngp,\(r.nngpSlope)\n"
+        print(String(format: "fitted log–log slope: NTK %.3f, NNGP %.3f (%.1fs)", r.ntkSlope, r.nngpSlope, Date().timeIntervalSince(t0)))
+        let xs = r.points.map { Double($0.width) }
+        let fig = LinePlotFigure(series: [
+            Series(name: "NTK", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
+            Series(name: "NNGP", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
+        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "|mean empirical - exact|_F / |exact|_F", scale: .log),
+           title: String(format: "%@ on %@ %dx%d, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data, d.size, d.size, inputs, r.ntkSlope, r.nngpSlope))
+        try writeFigure(fig, csv: csv, to: out, name: "convergence")
+        if !(r.ntkSlope < 0) {
+            throw UserError(String(format: "the NTK error does not fall with width (slope %.3f); more groups or wider networks may be needed", r.ntkSlope))
+        }
     }
 }

@@ -14,17 +14,23 @@ enum Computation: Sendable, Hashable {
     case spectrum(NamedStack, DataChoice)
     /// Test accuracy of kernel regression vs training-set size.
     case learningCurve(NamedStack, DataChoice, sizes: [Int], time: Double?)
+    /// Finite-width empirical kernels vs the exact ones (`WidthConvergence.measure`) on the
+    /// first `inputs` training examples.
+    case convergence(NamedStack, DataChoice, widths: [Int], seedsPerGroup: Int, groups: Int, inputs: Int)
+    /// A group stack on N points vs the matching CNN on the |G|·N augmented points
+    /// (`AugmentationEquivalence.run`) at the given times and t = ∞.
+    case augmentation(NamedStack, DataChoice, times: [Double])
 
     var stack: NamedStack {
         switch self {
         case .gram(let s, _), .blocks(let s, _, _, _, _), .invariance(let s, _, _, _, _), .spectrum(let s, _),
-             .learningCurve(let s, _, _, _): s
+             .learningCurve(let s, _, _, _), .convergence(let s, _, _, _, _, _), .augmentation(let s, _, _): s
         }
     }
     var data: DataChoice {
         switch self {
         case .gram(_, let d), .blocks(_, let d, _, _, _), .invariance(_, let d, _, _, _), .spectrum(_, let d),
-             .learningCurve(_, let d, _, _): d
+             .learningCurve(_, let d, _, _), .convergence(_, let d, _, _, _, _), .augmentation(_, let d, _): d
         }
     }
 
@@ -35,6 +41,8 @@ enum Computation: Sendable, Hashable {
         case .invariance: "invariance"
         case .spectrum: "spectrum"
         case .learningCurve: "learning-curve"
+        case .convergence: "convergence"
+        case .augmentation: "augmentation"
         }
     }
 
@@ -45,6 +53,9 @@ enum Computation: Sendable, Hashable {
         case .blocks(_, _, let i, let j, let l): "i=\(i):j=\(j):layer=\(l)"
         case .invariance(_, _, let i, let j, let g): "i=\(i):j=\(j):group=\(g)"
         case .learningCurve(_, _, let sizes, let t): "sizes=\(sizes.map(String.init).joined(separator: ",")):t=\(t.map { "\($0)" } ?? "inf")"
+        case .convergence(_, _, let w, let s, let g, let n):
+            "widths=\(w.map(String.init).joined(separator: ",")):seeds=\(s):groups=\(g):inputs=\(n):estimator=readout"
+        case .augmentation(_, _, let ts): "times=\(ts.map { "\($0)" }.joined(separator: ","))"
         }
     }
 
@@ -61,6 +72,8 @@ enum Computation: Sendable, Hashable {
         case .invariance(let s, _, let i, let j, let g): "invariance \(s.name) \(g) (\(i),\(j))"
         case .spectrum(let s, _): "spectrum \(s.name)"
         case .learningCurve(let s, _, _, _): "curve \(s.name)"
+        case .convergence(let s, _, let w, _, _, _): "convergence \(s.name) w≤\(w.max() ?? 0)"
+        case .augmentation(let s, _, _): "augmentation \(s.name)"
         }
     }
 }
@@ -79,4 +92,8 @@ enum ComputeResult: Sendable {
     /// Descending eigenvalues.
     case spectrum(nngp: [Double], ntk: [Double])
     case learningCurve(sizes: [Int], lines: [CurveLine], warnings: [String])
+    case convergence(WidthConvergence.Report)
+    case augmentation(AugmentationEquivalence.Result, cnnName: String)
+    /// Layer-wise kernel of an SO(3) stack over the SO(3) grid (R, R′) of bandwidth L.
+    case so3Blocks(nngp: Matrix, ntk: Matrix, bandwidth: Int)
 }

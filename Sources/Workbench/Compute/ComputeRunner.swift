@@ -29,11 +29,31 @@ struct ComputeRunner: Sendable {
         case .blocks(_, _, let i, let j, let layer):
             try checkPair(i, j, train.count)
             _ = try progress.beginStage(0, of: 1)
+            if (try? Stack(spec))?.isSpherical == true {
+                guard let shapes = try? Stack(spec).shapes, shapes.indices.contains(layer),
+                      case .spherical(let l, _, true) = shapes[layer] else {
+                    throw CommandError("layer \(layer) of \(c.stack.name) is not on the SO(3) grid; choose an s2_lift/so3_conv layer or a nonlinearity before so3_pool")
+                }
+                let ev = try SO3KernelEvaluator(spec: spec, threads: threads)
+                let (kn, kt) = try ev.intermediate(train.image(at: i), train.image(at: j), afterLayer: layer)
+                return .so3Blocks(nngp: kn, ntk: kt, bandwidth: l)
+            }
             let ev = try KernelEvaluator(spec: spec)
             return .blocks(try ev.intermediate(train.image(at: i), train.image(at: j), afterLayer: layer))
 
         case .invariance(_, _, let i, let j, let groupName):
             try checkPair(i, j, train.count)
+            if (try? Stack(spec))?.isSpherical == true {
+                // Grid-exact rotations about z: cyclic shifts of the φ axis of the [2L, 2L−1, C] input.
+                let s = train.shape
+                func orbit(_ x: [Double]) -> [Double] {
+                    (0..<s[1]).flatMap { k in SphericalSignals.rotatedAboutZ(x, thetaCount: s[0], phiCount: s[1], channels: s[2], steps: k) }
+                }
+                let b1 = try InputBatch(shape: s, data: orbit(train.image(at: i)))
+                let b2 = try InputBatch(shape: s, data: orbit(train.image(at: j)))
+                let m = try engine.compute(b1, b2, progress: try progress.beginStage(0, of: 1))
+                return .invariance(nngp: m.nngp, ntk: m.ntk, group: "Z\(s[1]) (z-rotations)")
+            }
             guard let g = PointGroup.named(groupName.uppercased()) else {
                 throw CommandError("unknown group \(groupName); use C1, C2, C4, D1, D2 or D4")
             }
@@ -73,6 +93,29 @@ struct ComputeRunner: Sendable {
                 }
             }
             return .learningCurve(sizes: usable, lines: lines, warnings: warnings)
+
+        case .convergence(_, _, let widths, let seedsPerGroup, let groups, let inputs):
+            guard inputs >= 2, inputs <= train.count else {
+                throw CommandError("convergence needs 2…\(train.count) inputs (the training examples), got \(inputs)")
+            }
+            let x = try InputBatch(shape: train.shape, data: Array(train.images[0..<(inputs * train.shape.reduce(1, *))]))
+            let r = try WidthConvergence.measure(spec: spec, inputs: x, widths: widths, seedsPerGroup: seedsPerGroup, groups: groups,
+                                                 estimator: .readoutExpectation, threads: threads,
+                                                 progress: try progress.beginStage(0, of: 1))
+            return .convergence(r)
+
+        case .augmentation(_, _, let times):
+            var plain = c.data
+            plain.augment = nil
+            let (tr, te) = try plain.load()
+            guard te.count > 0 else { throw CommandError("the augmentation identity needs test examples (data.choose test=N)") }
+            let classes = max(tr.classCount, (tr.labels.max() ?? 0) + 1)
+            let y = Metrics.oneHot(tr.labels, classes: classes, centred: true)
+            let r = try AugmentationEquivalence.run(groupSpec: spec, train: try InputBatch(shape: tr.shape, data: tr.images), targets: y,
+                                                    test: try InputBatch(shape: te.shape, data: te.images),
+                                                    times: times.map { Optional($0) } + [nil], threads: threads,
+                                                    progress: try progress.beginStage(0, of: 1))
+            return .augmentation(r, cnnName: "CNN")
         }
     }
 

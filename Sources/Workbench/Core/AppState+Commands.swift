@@ -121,10 +121,10 @@ extension AppState {
             }
             let groupName = inv.args["group"] ?? stacks[i].group?.name ?? "C4"
             guard let g = PointGroup.named(groupName.uppercased()) else { throw CommandError("unknown group \(groupName)") }
-            let layer = try LayerCatalog.make(type, group: g)
             let count = stacks[i].spec.layers.count
             let at = try inv.int("at") ?? (count == 0 ? 0 : min(count, selectedLayer + 1))
             guard (0...count).contains(at) else { throw CommandError("at=\(at) is outside 0…\(count)") }
+            let layer = try LayerCatalog.make(type, group: g, bandwidth: try inv.int("bandwidth") ?? bandwidth(before: at, in: stacks[i]))
             stacks[i].spec.layers.insert(layer, at: at)
             selected = i; selectedLayer = at
             out.logged = Invocation("stack.add-layer", ["stack": stacks[i].name, "type": type, "at": String(at), "group": g.name], spec: stacks[i].spec)
@@ -205,7 +205,8 @@ extension AppState {
             }
             setStatus("cancelling…")
 
-        case "view.gram", "view.symmetry-blocks", "view.invariance", "view.spectrum", "view.learning-curve", "view.convergence":
+        case "view.gram", "view.symmetry-blocks", "view.invariance", "view.spectrum", "view.learning-curve", "view.convergence",
+             "view.augmentation":
             guard let kind = ViewKind(rawValue: String(inv.name.dropFirst(5))) else { throw CommandError("unknown view") }
             var v = view
             v.kind = kind
@@ -233,6 +234,26 @@ extension AppState {
                     v.time = tv
                 }
             }
+            func list<T>(_ key: String, _ parse: (String) -> T?, _ ok: (T) -> Bool, _ what: String) throws -> [T]? {
+                guard let text = inv.args[key] else { return nil }
+                let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let vals = parts.compactMap(parse)
+                guard !vals.isEmpty, vals.count == parts.count, vals.allSatisfy(ok) else {
+                    throw CommandError("\(key) must be \(what) separated by commas, got \(text)")
+                }
+                return vals
+            }
+            if let w = try list("widths", { Int($0) }, { $0 >= 1 && $0 <= 4096 }, "widths in 1…4096") {
+                guard w.count >= 2 else { throw CommandError("widths needs at least two widths to fit a slope, got \(w.count)") }
+                v.widths = w
+            }
+            if let n = try inv.int("seeds") { guard n >= 1 else { throw CommandError("seeds must be ≥ 1, got \(n)") }; v.seedsPerGroup = n }
+            if let n = try inv.int("groups") { guard n >= 1 else { throw CommandError("groups must be ≥ 1, got \(n)") }; v.groups = n }
+            if let n = try inv.int("inputs") {
+                guard n >= 2, n <= data.train else { throw CommandError("inputs must be in 2…\(data.train) (the training examples), got \(n)") }
+                v.inputs = n
+            }
+            if let ts = try list("times", { Double($0) }, { $0 > 0 && $0.isFinite }, "positive times") { v.times = ts }
             try checkPair(v)
             view = v
             focus = .views
@@ -282,6 +303,18 @@ extension AppState {
         return out
     }
 
+    /// The bandwidth of the features layer `at` of `s` would receive: the previous spherical
+    /// layer's bandwidth_out, else the data's (L = H/2 of a [2L, 2L−1, C] input).
+    func bandwidth(before at: Int, in s: NamedStack) -> Int {
+        for layer in s.spec.layers[..<min(at, s.spec.layers.count)].reversed() {
+            switch layer {
+            case .s2Lift(let sc), .so3Conv(let sc): return sc.bandwidthOut
+            default: continue
+            }
+        }
+        return max(1, data.inputShape[0] / 2)
+    }
+
     private func checkPair(_ v: ViewChoice) throws {
         let n = data.train * (data.augment.flatMap { ImageSymmetry.Group(rawValue: $0)?.elements.count } ?? 1)
         guard v.pair.0 >= 0, v.pair.1 >= 0, v.pair.0 < n, v.pair.1 < n else {
@@ -298,6 +331,11 @@ extension AppState {
             a["i"] = String(v.pair.0); a["j"] = String(v.pair.1); a["group"] = invarianceGroup
         case .learningCurve:
             a["sizes"] = v.sizes.map(String.init).joined(separator: ","); a["t"] = v.time.map { "\($0)" } ?? "inf"
+        case .convergence:
+            a["widths"] = v.widths.map(String.init).joined(separator: ","); a["seeds"] = String(v.seedsPerGroup)
+            a["groups"] = String(v.groups); a["inputs"] = String(v.inputs)
+        case .augmentation:
+            a["times"] = v.times.map { NumberText.short($0) }.joined(separator: ",")
         default: break
         }
         return a

@@ -107,7 +107,7 @@ struct AppState: Sendable {
     static func defaultBlocksLayer(_ stack: NamedStack) -> Int? {
         guard let shapes = stack.shapes else { return nil }
         return shapes.indices.last { i in
-            switch shapes[i] { case .image, .lifted: true; default: false }
+            switch shapes[i] { case .image, .lifted: true; case .spherical(_, _, let onGroup): onGroup; default: false }
         }
     }
 
@@ -134,8 +134,20 @@ struct AppState: Sendable {
         case .learningCurve:
             return valid.map { .learningCurve($0, data, sizes: v.sizes, time: v.time) }
         case .convergence:
-            return []
+            guard let s = currentStack, s.validation == nil, !s.isSpherical else { return [] }
+            return [.convergence(s, data, widths: v.widths, seedsPerGroup: v.seedsPerGroup, groups: v.groups, inputs: v.inputs)]
+        case .augmentation:
+            guard let s = augmentationStack else { return [] }
+            return [.augmentation(s, data, times: v.times)]
         }
+    }
+
+    /// The stack of the augmentation view: the selected one if it is a valid group stack
+    /// (|G| > 1), else the first such stack.
+    var augmentationStack: NamedStack? {
+        func ok(_ s: NamedStack) -> Bool { s.validation == nil && (s.group?.order ?? 1) > 1 }
+        if let s = currentStack, ok(s) { return s }
+        return stacks.first(where: ok)
     }
 
     /// Effects that start whatever the current view still lacks.

@@ -12,6 +12,8 @@ struct DataChoice: Sendable, Hashable {
         case fashionMNIST = "fashion-mnist"
         case mnist5k
         case textures
+        /// Generated signals on the sphere (`SphericalSignals`); `size` is the bandwidth L.
+        case sphere
     }
 
     var source: Source = .synthetic
@@ -33,6 +35,7 @@ struct DataChoice: Sendable, Hashable {
         switch source {
         case .fashionMNIST, .mnist5k: [28, 28, 1]
         case .synthetic, .textures: [size, size, 1]
+        case .sphere: [2 * size, 2 * size - 1, 1]
         }
     }
 
@@ -74,7 +77,7 @@ struct DataChoice: Sendable, Hashable {
                 d.source = s
             case "train": d.train = try int(2...2000)
             case "test": d.test = try int(0...2000)
-            case "size": d.size = try int(4...64)
+            case "size": d.size = try int(2...64)
             case "classes": d.classes = try int(2...10)
             case "seed":
                 guard let s = UInt64(t) else { throw CommandError("data.seed must be a non-negative integer, got \"\(v)\"") }
@@ -88,6 +91,18 @@ struct DataChoice: Sendable, Hashable {
                 }
             default: throw CommandError("data.choose has no field \"\(k)\"; fields: \(DataChoice.fieldNames.joined(separator: ", "))")
             }
+        }
+        if args["size"] == nil && d.source != source {
+            // Switching between images and spherical signals: keep the size in the new range.
+            if d.source == .sphere && d.size > 4 { d.size = 3 }
+            if source == .sphere && d.size < 4 { d.size = 8 }
+        }
+        if d.source == .sphere {
+            if d.size > 8 { throw CommandError("sphere: size is the bandwidth L, at most 8 (the SO(3) grid has (2L−1)²·2L points), got \(d.size)") }
+            if d.classes > SphericalSignals.classNames.count { throw CommandError("sphere signals have at most \(SphericalSignals.classNames.count) classes, got \(d.classes)") }
+            if d.augment != nil { throw CommandError("sphere signals cannot be augmented by a point group of the square; use augment=none") }
+        } else if d.size < 4 {
+            throw CommandError("data.size must be an integer in 4…64 for images, got \(d.size)")
         }
         if d.source == .synthetic && d.classes > 6 { throw CommandError("synthetic patterns have at most 6 classes, got \(d.classes)") }
         if d.source == .textures && d.classes > 4 { throw CommandError("textures have 4 classes, got \(d.classes)") }
@@ -109,7 +124,7 @@ struct DataChoice: Sendable, Hashable {
         let dir = DataCache.directory()
         let sub: String
         switch source {
-        case .synthetic: return true
+        case .synthetic, .sphere: return true
         case .fashionMNIST: sub = "fashion-mnist"
         case .mnist5k: sub = "mnist5k"
         case .textures: sub = "skimage"
@@ -126,6 +141,10 @@ struct DataChoice: Sendable, Hashable {
         case .synthetic:
             let all = try SyntheticPatterns.make(count: self.train + self.test, height: size, width: size, channels: 1,
                                                  classes: classes, noise: 0.1, seed: seed)
+            train = all.subset(indices: Array(0..<self.train))
+            test = all.subset(indices: Array(self.train..<(self.train + self.test)))
+        case .sphere:
+            let all = try SphericalSignals.make(count: self.train + self.test, bandwidth: size, classes: classes, seed: seed)
             train = all.subset(indices: Array(0..<self.train))
             test = all.subset(indices: Array(self.train..<(self.train + self.test)))
         case .fashionMNIST:

@@ -19,6 +19,11 @@ struct NamedStack: Sendable, Hashable {
         }
     }
 
+    /// Whether the stack has SO(3) layers (computed by `SO3KernelEvaluator`).
+    var isSpherical: Bool {
+        spec.layers.contains { switch $0 { case .s2Lift, .so3Conv, .so3Pool: true; default: false } }
+    }
+
     /// Feature shapes after each layer when valid (for the Stack pane).
     var shapes: [FeatureShape]? { try? Stack(spec).shapes }
 
@@ -47,6 +52,7 @@ struct NamedStack: Sendable, Hashable {
         switch v {
         case nil, is NSNull: return "null"
         case let a as [Int]: return a.map(String.init).joined(separator: ",")
+        case let d as Double where abs(d - Double.pi) < 1e-12: return "π"
         case let d as Double: return d == d.rounded() && abs(d) < 1e6 ? String(format: "%.1f", d) : String(format: "%g", d)
         case let i as Int: return String(i)
         case let s as String: return s
@@ -67,6 +73,7 @@ struct NamedStack: Sendable, Hashable {
             }
             return t
         }
+        if key == "max_beta", ["pi", "π"].contains(t.lowercased()) { return NSNumber(value: Double.pi) }
         if let d = Double(t) { return NSNumber(value: d) }
         return t
     }
@@ -79,7 +86,8 @@ struct NamedStack: Sendable, Hashable {
         }
         guard key != "type" else { throw CommandError("the layer type cannot be edited; remove the layer and add another") }
         var obj = spec.layers[index].jsonObject
-        let known = Set(obj.keys).union(["W_std", "b_std", "width", "group", "filter", "padding", "alpha", "fn"])
+        let known = Set(obj.keys).union(["W_std", "b_std", "width", "group", "filter", "padding", "alpha", "fn"]
+                                        + (obj["bandwidth_in"] != nil ? ["bandwidth_in", "bandwidth_out", "max_beta"] : []))
         guard known.contains(key) else { throw CommandError("\(spec.layers[index].typeName) has no parameter \"\(key)\"") }
         obj[key] = NamedStack.jsonValue(text, forKey: key)
         do {
@@ -96,12 +104,16 @@ struct NamedStack: Sendable, Hashable {
 /// Layer types offered by "add layer", with the defaults a new layer gets.
 enum LayerCatalog {
     static let types = ["conv", "lift", "gconv", "relu", "erf", "gelu", "leaky_relu", "identity",
-                        "global_avg_pool", "group_pool", "flatten", "dense"]
+                        "global_avg_pool", "group_pool", "flatten", "dense", "s2_lift", "so3_conv", "so3_pool"]
 
-    /// A new layer of `type` with sensible defaults; `group` is used by lift/gconv.
-    static func make(_ type: String, group: PointGroup = .c4) throws -> LayerSpec {
+    /// A new layer of `type` with sensible defaults; `group` is used by lift/gconv, `bandwidth`
+    /// (of the features it receives) by `s2_lift`/`so3_conv`, which keep it (bandwidth_out = bandwidth_in).
+    static func make(_ type: String, group: PointGroup = .c4, bandwidth: Int = 3) throws -> LayerSpec {
         var obj: [String: Any] = ["type": type]
         switch type {
+        case "s2_lift", "so3_conv":
+            obj["bandwidth_in"] = bandwidth; obj["bandwidth_out"] = bandwidth; obj["max_beta"] = Double.pi
+            obj["W_std"] = 1.5; obj["b_std"] = 0.05
         case "conv": obj["filter"] = [3, 3]; obj["padding"] = "circular"; obj["W_std"] = 1.5; obj["b_std"] = 0.05
         case "lift", "gconv":
             obj["filter"] = [3, 3]; obj["padding"] = "circular"; obj["W_std"] = 1.5; obj["b_std"] = 0.05
@@ -117,7 +129,7 @@ enum LayerCatalog {
 
 /// Ready-made stacks for `stack.new`.
 enum StackPresets {
-    static let names = ["cnn", "gcnn-c4", "gcnn-d4", "gcnn-c2", "mlp", "empty"]
+    static let names = ["cnn", "gcnn-c4", "gcnn-d4", "gcnn-c2", "mlp", "so3", "empty"]
 
     static func make(_ preset: String, inputShape: [Int]) throws -> ArchitectureSpec {
         func conv(_ t: String, _ g: String? = nil) -> [String: Any] {
@@ -134,6 +146,13 @@ enum StackPresets {
             let g = preset.split(separator: "-").last.map { $0.uppercased() } ?? "C4"
             layers = [conv("lift", g), relu, conv("gconv", g), relu, ["type": "group_pool"], dense]
         case "mlp": layers = [["type": "flatten"], dense, relu, dense]
+        case "so3":
+            // Spherical CNN on a [2L, 2L−1, C] Driscoll–Healy input: lift, conv, pool, readout.
+            let l = max(1, inputShape.first.map { $0 / 2 } ?? 3)
+            func sph(_ t: String) -> [String: Any] {
+                ["type": t, "bandwidth_in": l, "bandwidth_out": l, "max_beta": Double.pi, "W_std": 1.5, "b_std": 0.05]
+            }
+            layers = [sph("s2_lift"), relu, sph("so3_conv"), relu, ["type": "so3_pool"], dense]
         case "empty": return ArchitectureSpec(name: "", inputShape: inputShape, layers: [])
         default: throw CommandError("unknown preset \"\(preset)\"; use \(names.joined(separator: ", "))")
         }

@@ -6,6 +6,20 @@ enum ViewKind: String, Sendable, CaseIterable {
     case spectrum
     case learningCurve = "learning-curve"
     case convergence
+    case augmentation
+
+    /// Short name for the Views pane's tab list.
+    var short: String {
+        switch self {
+        case .gram: "gram"
+        case .symmetryBlocks: "blocks"
+        case .invariance: "invar"
+        case .spectrum: "spec"
+        case .learningCurve: "curve"
+        case .convergence: "conv"
+        case .augmentation: "augment"
+        }
+    }
 
     var title: String {
         switch self {
@@ -15,6 +29,7 @@ enum ViewKind: String, Sendable, CaseIterable {
         case .spectrum: "Eigenvalue spectrum"
         case .learningCurve: "Learning curve"
         case .convergence: "Kernel convergence"
+        case .augmentation: "Augmentation identity"
         }
     }
 }
@@ -39,13 +54,22 @@ struct ViewChoice: Sendable, Hashable {
     var sizes: [Int] = [4, 8, 12, 16, 24]
     /// Finite training time drawn besides t = ∞ (nil = only t = ∞).
     var time: Double?
+    /// Kernel convergence: widths, seeds per group, seed groups, and how many training inputs.
+    var widths: [Int] = [8, 16, 32, 64]
+    var seedsPerGroup = 2
+    var groups = 8
+    var inputs = 4
+    /// Augmentation identity: the finite training times (t = ∞ is always added).
+    var times: [Double] = [0.1, 1, 10, 100, 1000]
 
     static func == (a: ViewChoice, b: ViewChoice) -> Bool {
         a.kind == b.kind && a.kernel == b.kernel && a.pair == b.pair && a.layer == b.layer && a.group == b.group
-            && a.sizes == b.sizes && a.time == b.time
+            && a.sizes == b.sizes && a.time == b.time && a.widths == b.widths && a.seedsPerGroup == b.seedsPerGroup
+            && a.groups == b.groups && a.inputs == b.inputs && a.times == b.times
     }
     func hash(into h: inout Hasher) {
         h.combine(kind); h.combine(kernel); h.combine(pair.0); h.combine(pair.1); h.combine(layer)
         h.combine(group); h.combine(sizes); h.combine(time)
+        h.combine(widths); h.combine(seedsPerGroup); h.combine(groups); h.combine(inputs); h.combine(times)
     }
 }

@@ -41,7 +41,7 @@ enum MainScreen {
         }
         let hints: [(key: String, action: String)] = s.replay != nil
             ? [("Space", "step"), ("p", "play/pause"), ("?", "help"), ("q", "quit")]
-            : [("?", "help"), (":", "cmd"), ("g", "gram"), ("1-6", "views"), ("e", "export"), ("q", "quit")]
+            : [("?", "help"), (":", "cmd"), ("g", "gram"), ("1-7", "views"), ("e", "export"), ("q", "quit")]
         buf.render(StatusLine(message: msg, hints: hints, isError: s.statusIsError, theme: theme), in: bottom)
 
         if let m = s.modal { ModalView.render(m, state: s, into: &buf, area: body, theme: theme) }
@@ -94,6 +94,10 @@ enum StackPane {
         case .conv(let c): return "conv \(conv(c))"
         case .lift(let g): return "lift \(g.group.name) \(conv(g.conv))"
         case .gconv(let g): return "gconv \(g.group.name) \(conv(g.conv))"
+        case .s2Lift(let sc), .so3Conv(let sc):
+            // `so3_conv L3→3 W1.5 b0.05` (` β≤1.2` for a local filter)
+            let local = abs(sc.maxBeta - Double.pi) < 1e-12 ? "" : String(format: " β≤%.2g", sc.maxBeta)
+            return "\(l.typeName) L\(sc.bandwidthIn)→\(sc.bandwidthOut)\(local) \(aff(sc.affine))"
         default: return l.typeName
         }
     }
@@ -178,7 +182,7 @@ enum JobsPane {
 enum ViewsPane {
     static func render(_ s: AppState, into buf: inout CellBuffer, area: Rect, options: RenderOptions, theme: Theme, cache: ViewRenderCache? = nil) {
         let focused = s.focus == .views
-        let kinds = ViewKind.allCases.enumerated().map { "\($0.offset + 1) \($0.element == s.view.kind ? "[\($0.element.rawValue)]" : $0.element.rawValue)" }
+        let kinds = ViewKind.allCases.enumerated().map { "\($0.offset + 1) \($0.element == s.view.kind ? "[\($0.element.short)]" : $0.element.short)" }
         buf.render(Panel(title: "View \(s.view.kernel.symbol): " + kinds.joined(separator: " "), focused: focused, theme: theme), in: area)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
@@ -247,13 +251,14 @@ enum ModalView {
             buf.render(Panel(title: title + " — Enter edit/apply, Esc back", focused: true, theme: theme), in: box)
             let inner = Panel.inner(box)
             var y = inner.y
+            let labelWidth = max(10, form.fields.map(\.count).max() ?? 10)
             for (k, f) in form.fields.enumerated() where y < inner.maxY {
                 if k == form.selected, let ed = form.editing {
-                    let field = FormField(label: f.padding(toLength: 10, withPad: " ", startingAt: 0), state: ed, focused: true, error: form.error, theme: theme)
+                    let field = FormField(label: f.padding(toLength: labelWidth, withPad: " ", startingAt: 0), state: ed, focused: true, error: form.error, theme: theme)
                     buf.render(field, in: Rect(x: inner.x, y: y, width: inner.width, height: field.height))
                     y += field.height
                 } else {
-                    let row = f.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + form.values[k]
+                    let row = f.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + " " + form.values[k]
                     _ = buf.put(row, x: inner.x, y: y, style: k == form.selected ? theme.selection : .plain, clip: Rect(x: inner.x, y: y, width: inner.width, height: 1))
                     y += 1
                 }

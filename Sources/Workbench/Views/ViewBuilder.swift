@@ -13,6 +13,7 @@ enum ViewBuilder {
         case .spectrum: SpectrumView.content(s)
         case .learningCurve: LearningCurveView.content(s)
         case .convergence: ConvergenceView.content(s)
+        case .augmentation: AugmentationView.content(s)
         }
     }
 
@@ -74,6 +75,7 @@ enum SymmetryBlocksView {
             return ViewContent(notes: ["\(st.name) has no spatial layer to show blocks of"])
         }
         let c = Computation.blocks(st, s.data, i: s.view.pair.0, j: s.view.pair.1, layer: layer)
+        if case .so3Blocks(let kn, let kt, let l)? = s.results[c.key] { return so3(s, st, layer: layer, kn, kt, bandwidth: l) }
         guard case .blocks(let ik)? = s.results[c.key] else {
             return ViewContent(notes: [ViewBuilder.pending(s, c)], isError: s.failures[c.key] != nil)
         }
@@ -87,6 +89,23 @@ enum SymmetryBlocksView {
         var notes: [String] = []
         if g > 1 { notes.append(String(format: "block-circulance defect max|B(r,r′) − B(0,r′r⁻¹)| = %.2e", circulanceDefect(m, group: ik.group, p: p))) }
         return ViewContent(figures: [NamedFigure(name: "symmetry-blocks-\(s.view.kernel.rawValue)-\(st.name)-L\(layer)", figure: .heatmap(fig))], notes: notes)
+    }
+
+    /// SO(3) stacks: the layer-wise kernel over the SO(3) grid (R, R′), ordered (γ, β, α) with
+    /// separators between the 2L−1 γ slices (each a 2L×(2L−1) block of β, α).
+    static func so3(_ s: AppState, _ st: NamedStack, layer: Int, _ kn: Matrix, _ kt: Matrix, bandwidth l: Int) -> ViewContent {
+        let m = s.view.kernel == .ntk ? kt : kn
+        let grid = SO3Grid(bandwidth: l)
+        let slice = grid.betaCount * grid.alphaCount
+        let seps = (1..<grid.gammaCount).map { $0 * slice }
+        let layerName = st.spec.layers.indices.contains(layer) ? st.spec.layers[layer].typeName : "?"
+        let title = "\(s.view.kernel.rawValue.uppercased())(R,R') \(st.name) after layer \(layer) (\(layerName)), SO(3) grid L=\(l), pair (\(s.view.pair.0),\(s.view.pair.1)): gamma slices of beta x alpha"
+        let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: .viridis,
+                                separators: seps, xLabel: "R' (gamma,beta,alpha)", yLabel: "R")
+        var lo = Double.infinity, hi = -Double.infinity
+        for v in m.data { lo = min(lo, v); hi = max(hi, v) }
+        let notes = [String(format: "%d grid points (2L−1)·2L·(2L−1); range %.3g … %.3g", m.rows, lo, hi)]
+        return ViewContent(figures: [NamedFigure(name: "so3-kernel-\(s.view.kernel.rawValue)-\(st.name)-L\(layer)", figure: .heatmap(fig))], notes: notes)
     }
 
     /// How far the block matrix is from depending only on r′r⁻¹ (0 up to rounding for an
@@ -199,17 +218,75 @@ enum LearningCurveView {
     }
 }
 
-/// (f) Finite-width convergence. The engine's FiniteWidth module is not on this branch,
-/// so the view says so instead of drawing anything made up.
+/// (f) Finite-width convergence: relative Frobenius error of the mean empirical NTK and
+/// NNGP of finite networks (seed groups) against the exact kernels, vs width, log–log with
+/// error bars (std over groups), and the fitted slopes in the title (`WidthConvergence`).
 enum ConvergenceView {
-    /// Set when an engine with finite-width sampling is linked (see docs/workbench.md).
-    static let engineSupport: String? = nil
-
     static func content(_ s: AppState) -> ViewContent {
-        ViewContent(notes: [
-            "Kernel convergence (finite-width error vs width, log–log) is not available in this build:",
-            "the engine's finite-width module (Sources/NTKEngine/FiniteWidth) is not on this branch.",
-            "Hook: ConvergenceView.content — it will plot ‖Θ_width − Θ_∞‖/‖Θ_∞‖ per stack once the module lands.",
-        ])
+        guard let st = s.currentStack else { return ViewContent(notes: ["no stack — press n"]) }
+        if let e = st.validation { return ViewContent(notes: ["✗ \(st.name): \(e)"], isError: true) }
+        if st.isSpherical {
+            return ViewContent(notes: ["\(st.name) is an SO(3) stack: the engine's finite-width networks (FiniteWidth) cover the plane",
+                                       "groups only (SO3FiniteNetwork has no NTK), so there is no convergence to show; select a plane stack."])
+        }
+        guard let c = s.computations(for: s.view).first else { return ViewContent(notes: ["nothing to compute"]) }
+        guard case .convergence(let r)? = s.results[c.key] else {
+            return ViewContent(notes: [ViewBuilder.pending(s, c)], isError: s.failures[c.key] != nil)
+        }
+        let v = s.view
+        let xs = r.points.map { Double($0.width) }
+        let series = [
+            Series(name: "NTK", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
+            Series(name: "NNGP", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
+        ]
+        let title = String(format: "Finite width vs limit, %@: slope NTK %.2f, NNGP %.2f", st.name, r.ntkSlope, r.nngpSlope)
+        let fig = LinePlotFigure(series: series, xAxis: Axis(label: "width", scale: .log),
+                                 yAxis: Axis(label: "|mean emp. - exact|/|exact|", scale: .log), title: title)
+        var notes = [String(format: "%@ on %d inputs of %@; %d groups × %d seeds per width; readout-expectation NNGP",
+                            st.name, v.inputs, s.data.summary, v.groups, v.seedsPerGroup)]
+        notes.append("widths " + r.points.map { String($0.width) }.joined(separator: ", ") + ": Θ error "
+                     + r.points.map { String(format: "%.3f", $0.ntk.mean) }.joined(separator: ", ") + "; K error "
+                     + r.points.map { String(format: "%.3f", $0.nngp.mean) }.joined(separator: ", "))
+        notes.append(String(format: "fitted slope: Θ %.3f, K %.3f — %@", r.ntkSlope, r.nngpSlope,
+                            r.ntkSlope < 0 ? "the error falls with width" : "the error does NOT fall with width"))
+        return ViewContent(figures: [NamedFigure(name: "convergence-\(st.name)", figure: .line(fig))], notes: notes)
+    }
+}
+
+/// (g) The augmentation identity: a group stack trained on N points and the matching CNN
+/// trained on the |G|·N augmented points give the same predictions at every time t
+/// (`AugmentationEquivalence`). Left: one prediction of both along t; right: the max
+/// relative difference per t (log scale).
+enum AugmentationView {
+    static func content(_ s: AppState) -> ViewContent {
+        guard let st = s.augmentationStack else {
+            return ViewContent(notes: ["the augmentation identity needs a valid group stack (lift … group_pool, |G| > 1) — n → gcnn-c4"])
+        }
+        guard let c = s.computations(for: s.view).first else { return ViewContent(notes: ["nothing to compute"]) }
+        guard case .augmentation(let r, _)? = s.results[c.key] else {
+            return ViewContent(notes: [ViewBuilder.pending(s, c)], isError: s.failures[c.key] != nil)
+        }
+        func rel(_ p: AugmentationEquivalence.TimePoint) -> Double { p.maxDifference / max(p.scale, 1e-300) }
+        let worst = r.points.map(rel).max() ?? .nan
+        let finite = r.points.filter { $0.time != nil }
+        let ts = finite.compactMap(\.time)
+        let n = r.trainCount, g = r.group
+        let pred = LinePlotFigure(series: [
+            Series(name: "\(st.name) (\(g.name)), \(n) points", xs: ts, ys: finite.map { $0.gcnnPredictions.data[0] }),
+            Series(name: "CNN, \(n * g.order) augmented", xs: ts, ys: finite.map { $0.cnnPredictions.data[0] }, connected: false),
+        ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "f_t(x_test,0) output 0"),
+           title: String(format: "%@ vs CNN + %@ augmentation: max rel. difference %.1e", st.name, g.name, worst))
+        let diffs = finite.map { max(rel($0), 1e-18) }
+        let diff = LinePlotFigure(series: [Series(name: "max|f_G - f_CNN+aug| / max|f_G|", xs: ts, ys: diffs)],
+                                  xAxis: Axis(label: "training time t", scale: .log),
+                                  yAxis: Axis(label: "relative difference", scale: .log),
+                                  title: "Difference per t (floored at 1e-18)")
+        var notes = ["relative max|Δf| per t: " + r.points.map { p in
+            String(format: "%@ %.1e", p.time.map(NumberText.short) ?? "∞", rel(p))
+        }.joined(separator: ", ")]
+        notes.append(String(format: "max relative difference over t: %.2e — %@", worst, worst < 1e-9 ? "identical up to rounding" : "differ"))
+        if let w = r.warnings.first { notes.append("warning: \(w)") }
+        return ViewContent(figures: [NamedFigure(name: "augmentation-\(st.name)", figure: .line(pred)),
+                                     NamedFigure(name: "augmentation-difference-\(st.name)", figure: .line(diff))], notes: notes)
     }
 }

@@ -54,6 +54,64 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.stacks[1].validation?.path, "layers[0].filter")
     }
 
+    func testSO3LayersCanBeAddedAndEditedWithInlineValidation() throws {
+        var s = Fixtures.smallState()
+        _ = try s.perform(Invocation("data.choose", ["dataset": "sphere", "size": "4"]))
+        XCTAssertEqual(s.data.inputShape, [8, 7, 1])
+        _ = try s.perform(Invocation("stack.new", ["name": "sph", "preset": "empty"]))
+        for (at, type) in ["s2_lift", "relu", "so3_conv", "relu", "so3_pool", "dense"].enumerated() {
+            _ = try s.perform(Invocation("stack.add-layer", ["type": type, "at": String(at)]))
+        }
+        XCTAssertNil(s.currentStack?.validation, "\(String(describing: s.currentStack?.validation))")
+        guard case .so3Conv(let sc) = s.currentStack!.spec.layers[2] else { return XCTFail() }
+        XCTAssertEqual(sc.bandwidthIn, 4, "a new so3_conv takes the bandwidth of the features it receives")
+        let fields = NamedStack.fields(of: s.currentStack!.spec.layers[0]).map(\.key)
+        XCTAssertEqual(Array(fields.prefix(5)), ["W_std", "b_std", "bandwidth_in", "bandwidth_out", "max_beta"])
+        XCTAssertEqual(NamedStack.fields(of: s.currentStack!.spec.layers[0]).first { $0.key == "max_beta" }?.value, "π")
+        // Bad values are refused inline with the engine's located message; the stack is unchanged.
+        let before = s.currentStack!.spec
+        XCTAssertThrowsError(try s.perform(Invocation("stack.set-param", ["layer": "0", "param": "max_beta", "value": "4"]))) { e in
+            XCTAssertEqual("\(e)", "layers[0].max_beta: must be in (0, π]")
+        }
+        XCTAssertThrowsError(try s.perform(Invocation("stack.set-param", ["layer": "2", "param": "bandwidth_out", "value": "0"]))) { e in
+            XCTAssertEqual("\(e)", "layers[2].bandwidth_out: must be ≥ 1")
+        }
+        XCTAssertEqual(s.currentStack!.spec, before)
+        // A structural mismatch is accepted as an edit and located by the stack validation.
+        _ = try s.perform(Invocation("stack.set-param", ["layer": "0", "param": "bandwidth_out", "value": "3"]))
+        XCTAssertEqual(s.currentStack?.validation?.path, "layers[2].bandwidth_in")
+        _ = try s.perform(Invocation("stack.set-param", ["layer": "2", "param": "bandwidth_in", "value": "3"]))
+        XCTAssertNil(s.currentStack?.validation)
+        _ = try s.perform(Invocation("stack.set-param", ["layer": "2", "param": "max_beta", "value": "1.2"]))
+        _ = try s.perform(Invocation("stack.set-param", ["layer": "2", "param": "max_beta", "value": "pi"]))
+        guard case .so3Conv(let sc2) = s.currentStack!.spec.layers[2] else { return XCTFail() }
+        XCTAssertEqual(sc2.maxBeta, Double.pi)
+        XCTAssertEqual(StackPane.layerSummary(s.currentStack!.spec.layers[0]), "s2_lift L4→3 W1.5 b0.05")
+        _ = try s.perform(Invocation("stack.set-param", ["layer": "2", "param": "max_beta", "value": "1.2"]))
+        XCTAssertEqual(StackPane.layerSummary(s.currentStack!.spec.layers[2]), "so3_conv L3→4 β≤1.2 W1.5 b0.05")
+        // Sphere data: bandwidth ≤ 8, no square-group augmentation; back to images restores a size.
+        XCTAssertThrowsError(try s.perform(Invocation("data.choose", ["size": "9"])))
+        XCTAssertThrowsError(try s.perform(Invocation("data.choose", ["augment": "C4"])))
+        _ = try s.perform(Invocation("data.choose", ["dataset": "synthetic"]))
+        XCTAssertEqual(s.data.inputShape, [4, 4, 1], "L = 4 is a valid image size")
+        _ = try s.perform(Invocation("data.choose", ["dataset": "sphere", "size": "2"]))
+        _ = try s.perform(Invocation("data.choose", ["dataset": "textures"]))
+        XCTAssertEqual(s.data.inputShape, [8, 8, 1], "L = 2 is too small for an image: back to 8")
+    }
+
+    func testSphereSignalsAreSeededAndClassesRotationInvariant() throws {
+        let a = try SphericalSignals.make(count: 8, bandwidth: 3, classes: 4, seed: 1)
+        let b = try SphericalSignals.make(count: 8, bandwidth: 3, classes: 4, seed: 1)
+        XCTAssertEqual(a.images, b.images)
+        XCTAssertEqual(a.shape, [6, 5, 1])
+        XCTAssertEqual(a.labels, [0, 1, 2, 3, 0, 1, 2, 3])
+        XCTAssertNotEqual(a.images, try SphericalSignals.make(count: 8, bandwidth: 3, classes: 4, seed: 2).images)
+        let x = a.image(at: 0)
+        let r = SphericalSignals.rotatedAboutZ(x, thetaCount: 6, phiCount: 5, channels: 1, steps: 2)
+        XCTAssertEqual(SphericalSignals.rotatedAboutZ(r, thetaCount: 6, phiCount: 5, channels: 1, steps: 3), x, "5 steps = a full turn")
+        XCTAssertEqual(r[0 * 5 + 2], x[0])
+    }
+
     func testDataChooseValidatesAndSyncsInputShapes() throws {
         var s = Fixtures.smallState()
         _ = try s.perform(Invocation("data.choose", ["size": "10"]))

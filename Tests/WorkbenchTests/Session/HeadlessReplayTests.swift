@@ -1,4 +1,5 @@
 import XCTest
+import NTKEngine
 @testable import Workbench
 
 /// The shipped demo sessions replay headless and produce every view's files.
@@ -50,6 +51,66 @@ final class HeadlessReplayTests: XCTestCase {
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as? [String: Any]
         XCTAssertEqual(summary?["failed"] as? Int, 0)
         XCTAssertEqual(summary?["commands"] as? Int, r.steps.count)
+    }
+
+    func testExperimentConvergenceSession() throws {
+        let (r, out) = try replay("experiment-convergence.jsonl")
+        XCTAssertLessThan(r.seconds, 60)
+        let csv = try String(contentsOfFile: out + "/01-convergence-cnn.csv", encoding: .utf8)
+        let ntk = csv.split(separator: "\n").filter { $0.hasPrefix("NTK,") }.map { $0.split(separator: ",").map(String.init) }
+        XCTAssertEqual(ntk.map { Double($0[1]) }, [8, 16, 32, 64, 128])
+        let errs = ntk.compactMap { Double($0[2]) }
+        XCTAssertLessThan(errs.last!, errs.first! / 2, "the error falls with width: \(errs)")
+        guard let st = r.finalState, case .convergence(let rep)? = st.results[st.computations(for: st.view)[0].key] else { return XCTFail() }
+        XCTAssertLessThan(rep.ntkSlope, -0.2)
+        XCTAssertLessThan(rep.nngpSlope, -0.2)
+        let txt = try String(contentsOfFile: out + "/01-convergence.txt", encoding: .utf8)
+        XCTAssertTrue(txt.contains(String(format: "slope NTK %.2f", rep.ntkSlope)), txt)
+    }
+
+    func testExperimentAugmentationSession() throws {
+        let (r, out) = try replay("experiment-augmentation.jsonl")
+        XCTAssertLessThan(r.seconds, 60)
+        for name in ["01-augmentation-gcnn-c4", "01-augmentation-difference-gcnn-c4", "02-augmentation-gcnn-d4"] {
+            for ext in ["png", "svg", "csv"] { XCTAssertTrue(files(out).contains("\(name).\(ext)"), "\(name).\(ext) in \(files(out))") }
+        }
+        // The difference CSV holds the relative difference per t: all at rounding level.
+        for g in ["c4", "d4"] {
+            let csv = try String(contentsOfFile: out + "/0\(g == "c4" ? 1 : 2)-augmentation-difference-gcnn-\(g).csv", encoding: .utf8)
+            let rel = csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+            XCTAssertEqual(rel.count, 5)
+            XCTAssertTrue(rel.allSatisfy { $0 < 1e-9 }, "\(g): \(rel)")
+        }
+        guard let st = r.finalState, case .augmentation(let res, _)? = st.results[st.computations(for: st.view)[0].key] else { return XCTFail() }
+        XCTAssertEqual(res.group.name, "D4")
+        XCTAssertEqual(res.points.count, 6, "5 times and t = ∞")
+        XCTAssertTrue(res.points.allSatisfy { $0.maxDifference / $0.scale < 1e-9 && $0.scale > 1e-3 })
+    }
+
+    func testExperimentLearningCurveSession() throws {
+        let (r, out) = try replay("experiment-learning-curve.jsonl")
+        XCTAssertLessThan(r.seconds, 60)
+        let csv = try String(contentsOfFile: out + "/02-learning-curve.csv", encoding: .utf8)
+        for name in ["mlp t=∞", "mlp t=20", "cnn t=∞", "gcnn-c4 t=20"] { XCTAssertTrue(csv.contains("\n\(name),"), "\(name) in \(csv)") }
+        let accs = csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+        XCTAssertEqual(accs.count, 3 * 2 * 5)
+        XCTAssertTrue(accs.allSatisfy { (0...1).contains($0) })
+        // The GCNN at n = 16, t = ∞ beats chance (4 classes) clearly.
+        let g = csv.split(separator: "\n").first { $0.hasPrefix("gcnn-c4 t=∞,16") }
+        XCTAssertGreaterThan(g.flatMap { $0.split(separator: ",").last.flatMap { Double($0) } } ?? 0, 0.5)
+    }
+
+    func testDemoSO3Session() throws {
+        let (r, out) = try replay("demo-so3.jsonl")
+        XCTAssertLessThan(r.seconds, 60)
+        let names = files(out)
+        for f in ["01-gram-ntk-so3.png", "02-spectrum-ntk.svg", "03-so3-kernel-ntk-so3-L3.npy", "04-invariance-ntk-so3.csv", "05-learning-curve.csv"] {
+            XCTAssertTrue(names.contains(f), "\(f) in \(names)")
+        }
+        let npy = try NPY.read(path: out + "/03-so3-kernel-ntk-so3-L3.npy")
+        XCTAssertEqual(npy.shape, [150, 150])
+        let txt = try String(contentsOfFile: out + "/04-invariance.txt", encoding: .utf8)
+        XCTAssertTrue(txt.contains("so3: (max−min)/mean = < 1e-12 — invariant"), txt)
     }
 
     func testFailingSessionReportsLocatedErrors() throws {

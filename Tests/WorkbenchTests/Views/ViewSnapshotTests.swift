@@ -73,12 +73,87 @@ final class ViewSnapshotTests: XCTestCase {
         assertSnapshot(viewText(s), named: "view-learning-curve")
     }
 
-    func testConvergenceViewSaysItIsNotAvailable() throws {
-        let s = try view(.convergence)
+    func testConvergenceViewPlotsErrorAgainstWidthWithFallingSlope() throws {
+        let s = try view(.convergence, ["widths": "4,8,16,32", "seeds": "2", "groups": "4", "inputs": "3"])
         let c = ViewBuilder.content(s)
-        XCTAssertTrue(c.figures.isEmpty, "no fake plot")
-        XCTAssertTrue(c.notes.joined().contains("FiniteWidth"))
+        guard case .line(let l)? = c.figures.first?.figure else { return XCTFail("no plot: \(c.notes)") }
+        XCTAssertEqual(l.series.map(\.name), ["NTK", "NNGP"])
+        XCTAssertEqual(l.series[0].xs, [4, 8, 16, 32])
+        XCTAssertEqual(l.series[0].yerr?.count, 4, "error bars: std over seed groups")
+        XCTAssertEqual(l.xAxis.scale, .log); XCTAssertEqual(l.yAxis.scale, .log)
+        guard case .convergence(let r)? = s.results[s.computations(for: s.view)[0].key] else { return XCTFail() }
+        XCTAssertLessThan(r.ntkSlope, 0, "the NTK error falls with width")
+        XCTAssertTrue(l.title.contains(String(format: "slope NTK %.2f", r.ntkSlope)), l.title)
+        XCTAssertTrue(c.notes.last?.contains("the error falls with width") ?? false, "\(c.notes)")
         assertSnapshot(viewText(s), named: "view-convergence")
+    }
+
+    func testConvergenceArgumentsAreValidated() throws {
+        var s = Fixtures.smallState()
+        XCTAssertThrowsError(try s.perform(Invocation("view.convergence", ["widths": "8"])))
+        XCTAssertThrowsError(try s.perform(Invocation("view.convergence", ["widths": "8,x"])))
+        XCTAssertThrowsError(try s.perform(Invocation("view.convergence", ["inputs": "60"])))
+        let o = try s.perform(Invocation("view.convergence", ["widths": "8,16", "groups": "3"]))
+        XCTAssertEqual(o.logged?.args["widths"], "8,16")
+        XCTAssertEqual(o.logged?.args["groups"], "3")
+        XCTAssertEqual(o.logged?.args["seeds"], "2")
+    }
+
+    func testAugmentationViewGroupStackEqualsAugmentedCNN() throws {
+        let s = try view(.augmentation, ["times": "0.5,5,50"]) { $0.selected = 0 }
+        XCTAssertEqual(s.augmentationStack?.name, "gcnn-c4", "the CNN is not a group stack; the GCNN is picked")
+        let c = ViewBuilder.content(s)
+        XCTAssertEqual(c.figures.count, 2, "\(c.notes)")
+        guard case .augmentation(let r, _)? = s.results[s.computations(for: s.view)[0].key] else { return XCTFail() }
+        XCTAssertEqual(r.points.map(\.time), [0.5, 5, 50, nil])
+        for p in r.points { XCTAssertLessThan(p.maxDifference / p.scale, 1e-9) }
+        guard case .line(let l)? = c.figures.first?.figure else { return XCTFail() }
+        XCTAssertTrue(l.title.contains("max rel. difference"), l.title)
+        XCTAssertTrue(c.notes.contains { $0.contains("identical up to rounding") }, "\(c.notes)")
+        // Without a group stack the view says what it needs instead of computing.
+        var plain = Fixtures.smallState()
+        plain.stacks.removeLast()
+        _ = try plain.perform(Invocation("view.augmentation"))
+        XCTAssertTrue(plain.computations(for: plain.view).isEmpty)
+        XCTAssertTrue(ViewBuilder.content(plain).notes[0].contains("needs a valid group stack"))
+    }
+
+    func testSO3StackGramSpectrumLayerKernelAndInvariance() throws {
+        var s = Fixtures.smallState()
+        _ = try s.perform(Invocation("data.choose", ["dataset": "sphere", "train": "4", "test": "4", "classes": "2"]))
+        XCTAssertEqual(s.data.size, 3, "switching to the sphere picks a small bandwidth")
+        XCTAssertEqual(s.data.inputShape, [6, 5, 1])
+        _ = try s.perform(Invocation("stack.new", ["name": "so3", "preset": "so3"]))
+        XCTAssertNil(s.currentStack?.validation)
+        XCTAssertEqual(s.currentStack?.shapes?.first?.description, "[SO(3) L=3 ×1]")
+        XCTAssertNotNil(s.stacks[1].validation, "the C4 GCNN cannot take the 6×5 grid")
+        s.stacks.removeFirst(2); s.selected = 0
+        _ = try s.perform(Invocation("view.gram"))
+        try Fixtures.computeView(&s)
+        guard case .heatmap(let g)? = ViewBuilder.content(s).figures.first?.figure else { return XCTFail("\(ViewBuilder.content(s).notes)") }
+        XCTAssertEqual(g.rows, 4)
+        _ = try s.perform(Invocation("view.spectrum"))
+        try Fixtures.computeView(&s)
+        XCTAssertTrue(ViewBuilder.content(s).figures.contains { $0.name == "spectrum-ntk" })
+        _ = try s.perform(Invocation("view.symmetry-blocks"))
+        XCTAssertEqual(s.computations(for: s.view).count, 1)
+        try Fixtures.computeView(&s)
+        let c = ViewBuilder.content(s)
+        guard case .heatmap(let h)? = c.figures.first?.figure else { return XCTFail("\(c.notes)") }
+        XCTAssertEqual(h.rows, 5 * 6 * 5, "(R, R′) over the SO(3) grid of bandwidth 3")
+        XCTAssertTrue(h.title.contains("after layer 3 (relu)"), h.title)
+        // The layer kernel agrees with the evaluator's own intermediate output.
+        let (train, _) = try s.data.load()
+        let ev = try SO3KernelEvaluator(spec: s.currentStack!.spec)
+        let ref = try ev.intermediate(train.image(at: 0), train.image(at: 1), afterLayer: 3)
+        XCTAssertEqual(h.matrix, ref.ntk.data)
+        _ = try s.perform(Invocation("view.invariance"))
+        try Fixtures.computeView(&s)
+        let inv = ViewBuilder.content(s)
+        XCTAssertTrue(inv.notes.contains { $0.hasPrefix("so3:") && $0.hasSuffix("— invariant") }, "\(inv.notes)")
+        _ = try s.perform(Invocation("view.convergence"))
+        XCTAssertTrue(s.computations(for: s.view).isEmpty, "no finite-width job for SO(3)")
+        XCTAssertTrue(ViewBuilder.content(s).notes[0].contains("SO(3) stack"))
     }
 
     func testPendingAndFailedComputationsAreShown() throws {
