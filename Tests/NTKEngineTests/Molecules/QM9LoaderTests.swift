@@ -48,7 +48,8 @@ final class QM9LoaderTests: XCTestCase {
     }
 
     func testMalformedRowsNameFileAndLine() {
-        let wrongCount = Self.methane.replacingOccurrences(of: #"C4/h1H4",5,"#, with: #"C4/h1H4",6,"#)
+        let wrongCount = Self.methane.replacingOccurrences(of: #"/h1H4",5,"#, with: #"/h1H4",6,"#)
+        XCTAssertNotEqual(wrongCount, Self.methane)
         assertError([Self.methane, wrongCount], contains: ["fixture.csv:3", "N_atoms is 6"])
         assertError([Self.methane.replacingOccurrences(of: "'C','H'", with: "'X','H'")], contains: ["fixture.csv:2", "\"X\""])
         assertError([Self.methane.replacingOccurrences(of: "1.0858041578", with: "1.08abc")], contains: ["fixture.csv:2", "1.08abc"])
