@@ -41,7 +41,7 @@ final class QM9LearningCurveTests: XCTestCase {
             XCTAssertLessThan(r.maeMeV, comp.maeMeV, model)
         }
         let csv = QM9LearningCurve.csv(rows)
-        XCTAssertTrue(csv.hasPrefix("model,kernel,train_size,test_size,mae_meV,gram_seconds\n"))
+        XCTAssertTrue(csv.hasPrefix("model,kernel,train_size,test_size,mae_meV,gram_seconds,centre_atoms\n"))
         XCTAssertEqual(csv.split(separator: "\n").count, 11)
         XCTAssertThrowsError(try QM9LearningCurve.run(molecules: toyMolecules(10), configuration: c))
     }
@@ -66,10 +66,12 @@ final class QM9LearningCurveTests: XCTestCase {
         let ms = try QM9.load(cacheDirectory: dir, limit: poolLimit)
         print("loaded \(ms.count) molecules in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         let f = AtomFeatures(bandwidth: L, cutoff: 5, kappa: kappa, powers: [1, 2], centres: .heavy)
-        let c = QM9LearningCurve.Configuration(trainSizes: sizes, testSize: test, seed: 0, diagReg: diag, features: f)
+        let conv = env["ENTK_QM9_CONV"] != "0"
+        let c = QM9LearningCurve.Configuration(trainSizes: sizes, testSize: test, seed: 0, diagReg: diag, features: f,
+                                               so3Spec: QM9LearningCurve.defaultSO3Spec(f, convolution: conv))
         let t1 = Date()
         let rows = try QM9LearningCurve.run(molecules: ms, configuration: c)
-        print("curve in \(String(format: "%.1f", Date().timeIntervalSince(t1))) s (L=\(L), kappa=\(kappa), diag_reg=\(diag))")
+        print("curve in \(String(format: "%.1f", Date().timeIntervalSince(t1))) s (L=\(L), so3_conv=\(conv), kappa=\(kappa), diag_reg=\(diag), \(rows.first?.centreAtoms ?? 0) centre atoms in the atom Gram)")
         print(QM9LearningCurve.csv(rows))
     }
 }
