@@ -3,7 +3,7 @@ import XCTest
 @testable import NTKEngine
 
 /// The spherical features follow the documented formula; the invariant ones are their exact sphere means.
-final class AtomFeaturesTests: XCTestCase {
+final class MoleculesAtomFeaturesTests: XCTestCase {
     func testFormulaOnAHandBuiltMolecule() {
         // O at the origin, H at distance 0.96 Å straight up (θ = 0), C at 6 Å (beyond the cutoff).
         let m = Molecule(index: 0, atoms: [Atom(.oxygen, .zero), Atom(.hydrogen, SIMD3(0, 0, 0.96)), Atom(.carbon, SIMD3(6, 0, 0))], u0Hartree: 0)

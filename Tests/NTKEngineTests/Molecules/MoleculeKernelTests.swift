@@ -36,7 +36,7 @@ func maxRelDiff(_ a: Matrix, _ b: Matrix) -> Double {
 
 /// The molecule kernel: block sums, atom-permutation invariance (exact), rigid motions (exact for
 /// translations and grid rotations about z; measured for generic rotations), the MLP baseline.
-final class MoleculeKernelTests: XCTestCase {
+final class MoleculesKernelTests: XCTestCase {
     let features = AtomFeatures(bandwidth: 2, cutoff: 4, kappa: 2, powers: [1, 2], centres: .all)
     var so3: ArchitectureSpec { QM9LearningCurve.defaultSO3Spec(features) }
     var mlp: ArchitectureSpec { QM9LearningCurve.defaultMLPSpec(features) }

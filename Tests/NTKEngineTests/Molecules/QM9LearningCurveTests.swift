@@ -4,7 +4,7 @@ import XCTest
 
 /// The learning curve on synthetic molecules (no download), the composition baseline, and the
 /// real-QM9 measurement behind `ENTK_QM9_MEASURE=1` (skipped otherwise).
-final class QM9LearningCurveTests: XCTestCase {
+final class MoleculesLearningCurveTests: XCTestCase {
     /// Energy = composition part + a structural part the composition cannot see.
     func toyMolecules(_ n: Int) -> [Molecule] {
         (0..<n).map { i in
@@ -47,7 +47,7 @@ final class QM9LearningCurveTests: XCTestCase {
     }
 
     /// Real QM9 numbers for docs/molecules.md. Run in release:
-    /// `ENTK_QM9_MEASURE=1 swift test -c release … --filter QM9LearningCurveTests/testMeasureRealQM9`
+    /// `ENTK_QM9_MEASURE=1 swift test -c release … --filter MoleculesLearningCurveTests/testMeasureRealQM9`
     /// Sizes: ENTK_QM9_TRAIN (e.g. "50,100,200"), ENTK_QM9_TEST, ENTK_QM9_L, ENTK_QM9_POOL.
     func testMeasureRealQM9() throws {
         let env = ProcessInfo.processInfo.environment

@@ -4,7 +4,7 @@ import XCTest
 
 /// The QM9 CSV reader on a fixture written here (no download), the atomisation-energy arithmetic,
 /// and — only when `make data` has filled the cache — the real files.
-final class QM9LoaderTests: XCTestCase {
+final class MoleculesQM9LoaderTests: XCTestCase {
     static let header = "XYZ_file,Index,SMILES,InChi,N_atoms,Stoichiometry,Elements,XYZ_Ang,Mulliken_pop,InternalEnergy_0K_au,InternalEnergy_298K_au"
     static let methane = #""dsgdb9nsd_000001.xyz",1,"C","InChI=1S/CH4/h1H4",5,"[4,1,0,0,0]","['C','H','H','H','H']","[[-0.0126981359,1.0858041578,0.0080009958],[0.002150416,-0.0060313176,0.0019761204],[1.0117308433,1.4637511618,0.0002765748],[-0.540815069,1.4475266138,-0.8766437152],[-0.5238136345,1.4379326443,0.9063972942]]","[-0.535689,0.133921,0.133922,0.133923,0.133923]",-40.47893,-40.476062"#
     static let acetylene = #""dsgdb9nsd_000004.xyz",4,"C#C","InChI=1S/C2H2/c1-2/h1-2H",4,"[2,2,0,0,0]","['C','C','H','H']","[[0.5995394918,0.,1.],[-0.5995394918,0.,1.],[-1.6616385861,0.,1.],[1.6616385861,0.,1.]]","[-0.207019,-0.207019,0.207019,0.207019]",-77.308427,-77.305527"#
