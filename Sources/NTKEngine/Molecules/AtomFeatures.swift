@@ -40,7 +40,7 @@ public struct AtomFeatures: Sendable, Hashable {
     public var powers: [Int]
     public var centres: Centres
 
-    public init(bandwidth: Int = 3, cutoff: Double = 5, kappa: Double = 2, powers: [Int] = [1, 2], centres: Centres = .heavy) {
+    public init(bandwidth: Int = 2, cutoff: Double = 5, kappa: Double = 2, powers: [Int] = [1, 2], centres: Centres = .heavy) {
         self.bandwidth = bandwidth; self.cutoff = cutoff; self.kappa = kappa; self.powers = powers; self.centres = centres
     }
 
