@@ -38,9 +38,10 @@ test: deps
 	n=$${n:-0}; f=$${f:-0}; k=$${k:-0}; \
 	echo "tests: $$((n - f - k)) passed, $$f failed, $$k skipped"; exit $$rc
 
-# Real datasets (Fashion-MNIST, MNIST-5k, scikit-image textures) into the cache; idempotent.
+# Real datasets (Fashion-MNIST, MNIST-5k, scikit-image textures, QM9) into the cache; idempotent.
 data:
 	bash scripts/fetch-data.sh
+	bash scripts/fetch-qm9.sh
 
 # Perturbs kernel formulas one at a time; each must make a test fail.
 mutation: deps
