@@ -54,7 +54,9 @@ public struct GramEngine: Sendable {
 
     /// K and Θ between every x1[i] and x2[j] (x2 = x1 when nil: symmetric Gram).
     public func compute(_ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress = GramProgress()) throws -> KernelMatrices {
-        try BLASThreads.singleThreaded { try computeUnlocked(x1, x2, progress: progress) }
+        // MLPs spend their time in one big dgemm: let OpenBLAS use its threads there.
+        if let ev = evaluator, !ev.stack.isImageStack { return try computeUnlocked(x1, x2, progress: progress) }
+        return try BLASThreads.singleThreaded { try computeUnlocked(x1, x2, progress: progress) }
     }
 
     func computeUnlocked(_ x1: InputBatch, _ x2: InputBatch?, progress: GramProgress) throws -> KernelMatrices {
@@ -171,17 +173,28 @@ public struct GramEngine: Sendable {
             (0..<x.count).map { i in x.input(i).reduce(0) { $0 + $1 * $1 } / Double(d) }
         }
         let v1 = norms(x1), v2 = symmetric ? v1 : norms(x2)
-        var nngp = [Double](repeating: 0, count: n1 * n2), ntk = nngp
-        for i in 0..<n1 {
-            if progress.isCancelled { throw KernelError.cancelled }
-            for j in 0..<n2 {
-                let r = evaluator.scalarPhase(KernelValue(nngp: k0[i * n2 + j], ntk: 0), v1: v1[i], v2: v2[j])
-                nngp[i * n2 + j] = r.nngp
-                ntk[i * n2 + j] = r.ntk
+        // The entrywise recursion, rows dealt out to the workers (disjoint writes).
+        let out = SharedOutput(count: n1 * n2)
+        defer { out.deallocate() }
+        let next = Atomic<Int>(0)
+        let ev = evaluator
+        BLASThreads.enter()
+        defer { BLASThreads.leave() }
+        k0.withUnsafeBufferPointer { kb in
+            let k = UncheckedPointer(kb)
+            DispatchQueue.concurrentPerform(iterations: min(threads, max(1, n1))) { _ in
+                while !progress.isCancelled {
+                    let i = next.add(1, ordering: .relaxed).oldValue
+                    if i >= n1 { break }
+                    for j in 0..<n2 {
+                        out.set(i * n2 + j, ev.scalarPhase(KernelValue(nngp: k.buffer[i * n2 + j], ntk: 0), v1: v1[i], v2: v2[j]))
+                    }
+                    progress.advance(by: n2)
+                }
             }
-            progress.advance(by: n2)
         }
-        return KernelMatrices(nngp: Matrix(rows: n1, cols: n2, data: nngp), ntk: Matrix(rows: n1, cols: n2, data: ntk))
+        if progress.isCancelled { throw KernelError.cancelled }
+        return KernelMatrices(nngp: Matrix(rows: n1, cols: n2, data: out.nngpArray()), ntk: Matrix(rows: n1, cols: n2, data: out.ntkArray()))
     }
 }
 
