@@ -11,7 +11,7 @@ endif
 RELEASE := swift build -c release $(OPT_FLAGS)
 BIN := .build/release
 
-.PHONY: run test bench deps build verify data mutation clean
+.PHONY: run test bench deps build verify data mutation replay-real clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -42,6 +42,10 @@ test: deps
 data:
 	bash scripts/fetch-data.sh
 	bash scripts/fetch-qm9.sh
+
+# The sessions on real data (need `make data`; minutes each in release), figures into out/.
+replay-real: build data
+	@for s in sessions/real-*.jsonl; do $(BIN)/entk replay $$s --headless --out out/$$(basename $$s .jsonl) || exit 1; done
 
 # Perturbs kernel formulas one at a time; each must make a test fail.
 mutation: deps
