@@ -58,3 +58,23 @@ final class ExperimentTests: XCTestCase {
         XCTAssertTrue(r.csv.hasPrefix("stack,size,seed,t,accuracy,mse,mae\n"))
     }
 }
+
+final class ProgressPlanTests: XCTestCase {
+    /// A planned progress spans several Grams: it never goes back and ends at 1.
+    func testPlannedProgressIsMonotoneAcrossGrams() throws {
+        var rng = TestRNG(31)
+        let s = try spec(groupStackJSON(group: "C4", padding: "circular", size: 4, channels: 1))
+        let x = try InputBatch(shape: [4, 4, 1], data: rng.normals(5 * 16)), t = try InputBatch(shape: [4, 4, 1], data: rng.normals(2 * 16))
+        let p = GramProgress()
+        p.plan(total: 15 + 10)
+        let e = try GramEngine(spec: s, threads: 1)
+        _ = try e.compute(x, progress: p)
+        XCTAssertEqual(p.completed, 15); XCTAssertEqual(p.total, 25)
+        _ = try e.compute(t, x, progress: p)
+        XCTAssertEqual(p.completed, 25); XCTAssertEqual(p.fraction, 1)
+        // Unplanned: each Gram restarts.
+        let q = GramProgress()
+        _ = try e.compute(x, progress: q); _ = try e.compute(t, x, progress: q)
+        XCTAssertEqual(q.total, 10); XCTAssertEqual(q.completed, 10)
+    }
+}

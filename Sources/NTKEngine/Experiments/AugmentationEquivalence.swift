@@ -61,6 +61,8 @@ public enum AugmentationEquivalence {
             }
         }
         let augBatch = try InputBatch(shape: shape, data: aug)
+        let n = train.count, m = test.count, a = augBatch.count
+        progress.plan(total: n * (n + 1) / 2 + m * n + a * (a + 1) / 2 + m * a)
         let ge = try GramEngine(spec: groupSpec, threads: threads)
         let ce = try GramEngine(spec: cnnSpec, threads: threads)
         func pick(_ m: KernelMatrices) -> Matrix { kernel == .ntk ? m.ntk : m.nngp }

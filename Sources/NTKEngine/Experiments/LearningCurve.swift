@@ -85,6 +85,7 @@ public enum LearningCurve {
         let yTest = regressionTargets?.test ?? Metrics.oneHot(testLabels, classes: classes, centred: true)
         var rows: [Row] = []
         var warnings: [String] = []
+        progress.plan(total: stacks.count * (pool.count * (pool.count + 1) / 2 + test.count * pool.count))
         for st in stacks {
             onStack?(st.name)
             let e = try GramEngine(spec: st.spec, threads: threads)
