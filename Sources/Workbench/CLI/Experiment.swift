@@ -260,7 +260,7 @@ struct QM9Command: ParsableCommand {
         }
         let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
                                  yAxis: Axis(label: "test MAE of U0 atomisation energy (meV)", scale: .log),
-                                 title: "QM9 U0 MAE vs training size — \(q.sourceText), test \(testSize)")
+                                 title: "QM9 U0 MAE, \(q.source == .qm9 ? "QM9" : "synthetic"), test \(testSize)")
         try writeFigure(fig, csv: QM9LearningCurve.csv(rows), to: out, name: "qm9")
         if let bad = rows.first(where: { !$0.maeMeV.isFinite }) {
             throw UserError("non-finite MAE for \(bad.model) \(bad.kernel) at n = \(bad.trainSize)")

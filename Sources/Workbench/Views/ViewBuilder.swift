@@ -313,11 +313,16 @@ enum QM9View {
         let title = "QM9 U0 MAE vs training size — \(q.sourceText)\(source(q)), test \(test), \(s.view.kernel.symbol) (\(k))"
         let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
                                  yAxis: Axis(label: "test MAE (meV)", scale: .log), title: title)
-        var notes = QM9CurveReport.table(rows)
-        notes.append(QM9CurveReport.timing(rows) + String(format: "; diag_reg %g, seed %llu", q.diagReg, q.seed))
-        if q.source == .synthetic {
-            notes.append("synthetic molecules: the real-data curve comes from `entk experiment qm9` (docs/molecules.md)")
+        // Four note rows fit under the figure: one per model (both kernels), then the timing.
+        let sizes = Array(Set(rows.map(\.trainSize))).sorted()
+        func maes(_ model: String, _ kernel: String) -> String {
+            QM9CurveReport.points(rows, model: model, kernel: kernel).map { String(format: "%.0f", $0.maeMeV) }.joined(separator: "/")
         }
+        var notes = ["MAE (meV) at n = \(sizes.map(String.init).joined(separator: "/")): composition \(maes("composition", "-"))",
+                     "\(q.modelText): Θ \(maes("so3", "ntk")), K \(maes("so3", "nngp"))",
+                     "MLP (invariant features): Θ \(maes("mlp", "ntk")), K \(maes("mlp", "nngp"))"]
+        notes.append(QM9CurveReport.timing(rows) + String(format: "; diag_reg %g, seed %llu", q.diagReg, q.seed)
+                     + (q.source == .synthetic ? "; real data: entk experiment qm9" : ""))
         return ViewContent(figures: [NamedFigure(name: "qm9-\(k)", figure: .line(fig))], notes: notes)
     }
 
