@@ -321,8 +321,10 @@ enum QM9View {
         var notes = ["MAE (meV) at n = \(sizes.map(String.init).joined(separator: "/")): composition \(maes("composition", "-"))",
                      "\(q.modelText): Θ \(maes("so3", "ntk")), K \(maes("so3", "nngp"))",
                      "MLP (invariant features): Θ \(maes("mlp", "ntk")), K \(maes("mlp", "nngp"))"]
-        notes.append(QM9CurveReport.timing(rows) + String(format: "; diag_reg %g, seed %llu", q.diagReg, q.seed)
-                     + (q.source == .synthetic ? "; real data: entk experiment qm9" : ""))
+        let so3s = rows.first { $0.model == "so3" }?.gramSeconds ?? 0, mlps = rows.first { $0.model == "mlp" }?.gramSeconds ?? 0
+        notes.append(String(format: "Gram SO(3) %.1f s, MLP %.2f s, %d centre atoms; diag_reg %g, seed %llu", so3s, mlps,
+                            rows.first?.centreAtoms ?? 0, q.diagReg, q.seed)
+                     + (q.source == .synthetic ? "; real QM9: entk experiment qm9" : ""))
         return ViewContent(figures: [NamedFigure(name: "qm9-\(k)", figure: .line(fig))], notes: notes)
     }
 
