@@ -322,9 +322,9 @@ enum QM9View {
                      "\(q.modelText): Θ \(maes("so3", "ntk")), K \(maes("so3", "nngp"))",
                      "MLP (invariant features): Θ \(maes("mlp", "ntk")), K \(maes("mlp", "nngp"))"]
         let so3s = rows.first { $0.model == "so3" }?.gramSeconds ?? 0, mlps = rows.first { $0.model == "mlp" }?.gramSeconds ?? 0
-        notes.append(String(format: "Gram SO(3) %.1f s, MLP %.2f s, %d centre atoms; diag_reg %g, seed %llu", so3s, mlps,
+        notes.append(String(format: "Gram SO(3) %.1f s, MLP %.2f s, %d atoms; diag_reg %g, seed %llu", so3s, mlps,
                             rows.first?.centreAtoms ?? 0, q.diagReg, q.seed)
-                     + (q.source == .synthetic ? "; real QM9: entk experiment qm9" : ""))
+                     + (q.source == .synthetic ? "; QM9: entk experiment qm9" : ""))
         return ViewContent(figures: [NamedFigure(name: "qm9-\(k)", figure: .line(fig))], notes: notes)
     }
 
