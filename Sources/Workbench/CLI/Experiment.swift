@@ -7,7 +7,7 @@ import Plotting
 struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one of the paper's experiments (CSV + PNG + SVG into --out).",
-        subcommands: [LearningCurveCommand.self, AugmentationCommand.self, ConvergenceCommand.self])
+        subcommands: [LearningCurveCommand.self, AugmentationCommand.self, ConvergenceCommand.self, QM9Command.self])
 }
 
 /// Options naming the data an experiment uses.
@@ -199,4 +199,90 @@ struct ConvergenceCommand: ParsableCommand {
             throw UserError(String(format: "the NTK error does not fall with width (slope %.3f); more groups or wider networks may be needed", r.ntkSlope))
         }
     }
+}
+
+/// `entk experiment qm9`: MAE of the QM9 U0 atomisation energy vs training size for the SO(3)
+/// molecule kernel, the per-atom MLP and the composition baseline (`QM9LearningCurve`,
+/// docs/molecules.md). Real QM9 needs `make data`; `--synthetic` uses generated molecules.
+struct QM9Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qm9",
+        abstract: "QM9 energy MAE (meV) vs training size: SO(3) spherical-CNN kernel vs MLP vs composition (CSV + PNG + SVG).")
+
+    @Option(name: .customLong("train-sizes"), parsing: .upToNextOption, help: "Training-set sizes (nested).")
+    var trainSizes: [Int] = [25, 50, 100]
+    @Option(name: .customLong("test-size"), help: "Test molecules.")
+    var testSize: Int = 50
+    @Option(help: "Molecules are drawn (shuffled with --seed) from the first N of the cache (or N generated ones with --synthetic).")
+    var pool: Int = 20000
+    @Option(help: "Bandwidth L of the spherical atom features and the SO(3) stack.")
+    var bandwidth: Int = 2
+    @Flag(inversion: .prefixedNo, help: "SO(3) stack with so3_conv → relu (--no-conv: lift-only, ≈ 3× cheaper at L = 2).")
+    var conv = true
+    @Option(name: .customLong("diag-reg"), help: "Ridge relative to the mean diagonal.")
+    var diagReg: Double = 1e-4
+    @Option(help: "Seed of the shuffle (and of the generated molecules).")
+    var seed: UInt64 = 0
+    @Flag(help: "Generated molecules (no data needed) instead of QM9.")
+    var synthetic = false
+    @Option(name: .customLong("cache-dir"), help: "Data cache (default: $ENTK_DATA_DIR, else $XDG_CACHE_HOME/entk, else ~/.cache/entk).")
+    var cacheDir: String?
+    @Option(help: "Output folder.")
+    var out: String = "out/qm9"
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        var q = QM9Choice(source: synthetic ? .synthetic : .qm9, trainSizes: trainSizes, testSize: testSize, pool: pool,
+                          bandwidth: bandwidth, convolution: conv, diagReg: diagReg, seed: seed)
+        if synthetic, pool == 20000 { q.pool = testSize + (trainSizes.max() ?? 0) }
+        do { try q.validate() } catch { throw UserError("\(error)") }
+        let dir = cacheDir ?? DataCache.directory()
+        let t0 = Date()
+        let molecules: [Molecule]
+        do { molecules = try q.molecules(cacheDirectory: dir) } catch let e as CommandError { throw UserError(e.description) }
+        print("QM9 learning curve on \(q.sourceText): \(molecules.count) molecules (loaded in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s), "
+              + "test \(testSize), train \(trainSizes), \(q.modelText) and MLP, diag_reg \(diagReg), seed \(seed)")
+        var config = q.configuration
+        config.threads = compute.threads
+        let progress = GramProgress()
+        let reporter = compute.quiet ? nil : ProgressReporter(progress)
+        let t1 = Date()
+        defer { reporter?.stop() }
+        let rows = try QM9LearningCurve.run(molecules: molecules, configuration: config, progress: progress)
+        reporter?.stop()
+        for line in QM9CurveReport.table(rows) { print(line) }
+        print(QM9CurveReport.timing(rows) + String(format: "; whole curve %.1f s", Date().timeIntervalSince(t1)))
+        var series: [Series] = []
+        for (label, model, kernel) in QM9CurveReport.series {
+            let p = QM9CurveReport.points(rows, model: model, kernel: kernel)
+            let name = model == "so3" ? label.replacingOccurrences(of: "SO(3)", with: q.modelText) : label
+            series.append(Series(name: name, xs: p.map { Double($0.trainSize) }, ys: p.map(\.maeMeV), connected: true))
+        }
+        let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
+                                 yAxis: Axis(label: "test MAE of U0 atomisation energy (meV)", scale: .log),
+                                 title: "QM9 U0 MAE, \(q.source == .qm9 ? "QM9" : "synthetic"), test \(testSize)")
+        try writeFigure(fig, csv: QM9LearningCurve.csv(rows), to: out, name: "qm9")
+        if let bad = rows.first(where: { !$0.maeMeV.isFinite }) {
+            throw UserError("non-finite MAE for \(bad.model) \(bad.kernel) at n = \(bad.trainSize)")
+        }
+    }
+}
+
+/// Prints the running Gram's progress to stderr every few seconds (a Dispatch timer; the
+/// engine updates `GramProgress` from its workers).
+final class ProgressReporter {
+    private let timer: DispatchSourceTimer
+
+    init(_ p: GramProgress, every seconds: Double = 5) {
+        let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+        t.schedule(deadline: .now() + seconds, repeating: seconds)
+        t.setEventHandler {
+            let eta = p.eta.map { String(format: ", ETA %.0f s", $0) } ?? ""
+            FileHandle.standardError.write(Data(String(format: "Gram %.0f%% of %d atom pairs (%.0f s%@)\n", 100 * p.fraction, p.total, p.elapsed, eta).utf8))
+        }
+        t.resume()
+        timer = t
+    }
+
+    func stop() { timer.cancel() }
 }

@@ -20,17 +20,24 @@ enum Computation: Sendable, Hashable {
     /// A group stack on N points vs the matching CNN on the |G|·N augmented points
     /// (`AugmentationEquivalence.run`) at the given times and t = ∞.
     case augmentation(NamedStack, DataChoice, times: [Double])
+    /// The QM9 learning curve (`QM9LearningCurve.run`): MAE of the atomisation energy vs
+    /// training size for the SO(3) molecule kernel, the MLP baseline and composition alone.
+    /// Needs no stack; the choice's source is resolved (never `auto`).
+    case qm9(QM9Choice)
 
-    var stack: NamedStack {
+    /// The stack computed on (nil for the QM9 curve, which builds its own per-atom stacks).
+    var stack: NamedStack? {
         switch self {
         case .gram(let s, _), .blocks(let s, _, _, _, _), .invariance(let s, _, _, _, _), .spectrum(let s, _),
              .learningCurve(let s, _, _, _), .convergence(let s, _, _, _, _, _), .augmentation(let s, _, _): s
+        case .qm9: nil
         }
     }
-    var data: DataChoice {
+    var data: DataChoice? {
         switch self {
         case .gram(_, let d), .blocks(_, let d, _, _, _), .invariance(_, let d, _, _, _), .spectrum(_, let d),
              .learningCurve(_, let d, _, _), .convergence(_, let d, _, _, _, _), .augmentation(_, let d, _): d
+        case .qm9: nil
         }
     }
 
@@ -43,6 +50,7 @@ enum Computation: Sendable, Hashable {
         case .learningCurve: "learning-curve"
         case .convergence: "convergence"
         case .augmentation: "augmentation"
+        case .qm9: "qm9"
         }
     }
 
@@ -56,14 +64,15 @@ enum Computation: Sendable, Hashable {
         case .convergence(_, _, let w, let s, let g, let n):
             "widths=\(w.map(String.init).joined(separator: ",")):seeds=\(s):groups=\(g):inputs=\(n):estimator=readout"
         case .augmentation(_, _, let ts): "times=\(ts.map { "\($0)" }.joined(separator: ","))"
+        case .qm9(let q): q.identity
         }
     }
 
     /// Content hash of what is computed (the stack's display name is not part of it).
-    var key: String { ContentHash.hex("\(kindName)|\(stack.canonicalJSON)|\(data.identity)|\(parameters)") }
+    var key: String { ContentHash.hex("\(kindName)|\(stack?.canonicalJSON ?? "-")|\(data?.identity ?? "-")|\(parameters)") }
 
     /// Key of the training Gram this computation reads (shared by gram and spectrum).
-    var gramKey: String { ContentHash.hex("gram|\(stack.canonicalJSON)|\(data.identity)|") }
+    var gramKey: String { ContentHash.hex("gram|\(stack?.canonicalJSON ?? "-")|\(data?.identity ?? "-")|") }
 
     var title: String {
         switch self {
@@ -74,6 +83,7 @@ enum Computation: Sendable, Hashable {
         case .learningCurve(let s, _, _, _): "curve \(s.name)"
         case .convergence(let s, _, let w, _, _, _): "convergence \(s.name) w≤\(w.max() ?? 0)"
         case .augmentation(let s, _, _): "augmentation \(s.name)"
+        case .qm9(let q): "qm9 \(q.source.rawValue) n≤\(q.trainSizes.max() ?? 0)"
         }
     }
 }
@@ -96,4 +106,6 @@ enum ComputeResult: Sendable {
     case augmentation(AugmentationEquivalence.Result, cnnName: String)
     /// Layer-wise kernel of an SO(3) stack over the SO(3) grid (R, R′) of bandwidth L.
     case so3Blocks(nngp: Matrix, ntk: Matrix, bandwidth: Int)
+    /// QM9 learning-curve rows (MAE in meV per model, kernel and training size).
+    case qm9([QM9LearningCurve.Row])
 }

@@ -8,10 +8,12 @@ struct ComputeRunner: Sendable {
     let threads: Int
 
     func run(_ c: Computation, progress: JobProgress) throws -> ComputeResult {
-        if let e = c.stack.validation { throw CommandError("stack \(c.stack.name) is not valid: \(e)") }
-        var spec = c.stack.spec
-        spec.inputShape = c.data.inputShape
-        let (train, test) = try c.data.load()
+        if case .qm9(let q) = c { return try runQM9(q, progress: progress) }
+        guard let stack = c.stack, let data = c.data else { throw CommandError("\(c.kindName) needs a stack and data") }
+        if let e = stack.validation { throw CommandError("stack \(stack.name) is not valid: \(e)") }
+        var spec = stack.spec
+        spec.inputShape = data.inputShape
+        let (train, test) = try data.load()
         let engine = try GramEngine(spec: spec, threads: threads)
         let trainBatch = try InputBatch(shape: train.shape, data: train.images)
         switch c {
@@ -32,7 +34,7 @@ struct ComputeRunner: Sendable {
             if (try? Stack(spec))?.isSpherical == true {
                 guard let shapes = try? Stack(spec).shapes, shapes.indices.contains(layer),
                       case .spherical(let l, _, true) = shapes[layer] else {
-                    throw CommandError("layer \(layer) of \(c.stack.name) is not on the SO(3) grid; choose an s2_lift/so3_conv layer or a nonlinearity before so3_pool")
+                    throw CommandError("layer \(layer) of \(stack.name) is not on the SO(3) grid; choose an s2_lift/so3_conv layer or a nonlinearity before so3_pool")
                 }
                 let ev = try SO3KernelEvaluator(spec: spec, threads: threads)
                 let (kn, kt) = try ev.intermediate(train.image(at: i), train.image(at: j), afterLayer: layer)
@@ -72,7 +74,7 @@ struct ComputeRunner: Sendable {
             guard test.count > 0 else { throw CommandError("the learning curve needs test examples (data.choose test=N)") }
             let nTrain = train.count
             let all = try InputBatch(shape: train.shape, data: train.images + test.images)
-            let key = ContentHash.hex("gram-all|\(c.stack.canonicalJSON)|\(c.data.identity)")
+            let key = ContentHash.hex("gram-all|\(stack.canonicalJSON)|\(data.identity)")
             let m = try cache.gram(key: key, engine: engine, all, progress: try progress.beginStage(0, of: 1))
             let k = m.ntk
             let classes = max(train.classCount, (train.labels.max() ?? 0) + 1)
@@ -105,7 +107,7 @@ struct ComputeRunner: Sendable {
             return .convergence(r)
 
         case .augmentation(_, _, let times):
-            var plain = c.data
+            var plain = data
             plain.augment = nil
             let (tr, te) = try plain.load()
             guard te.count > 0 else { throw CommandError("the augmentation identity needs test examples (data.choose test=N)") }
@@ -116,7 +118,23 @@ struct ComputeRunner: Sendable {
                                                     times: times.map { Optional($0) } + [nil], threads: threads,
                                                     progress: try progress.beginStage(0, of: 1))
             return .augmentation(r, cnnName: "CNN")
+
+        case .qm9(let q):
+            return try runQM9(q, progress: progress)
         }
+    }
+
+    /// The QM9 curve: molecules (generated, or the first `pool` of the cache), then both Grams
+    /// with progress (one stage each: the SO(3) Gram, then the MLP's) and the regression.
+    private func runQM9(_ q: QM9Choice, progress: JobProgress) throws -> ComputeResult {
+        try q.validate()
+        let molecules = try q.molecules()
+        var config = q.configuration
+        config.threads = threads
+        let gram = try progress.beginStage(0, of: 1)
+        let rows = try QM9LearningCurve.run(molecules: molecules, configuration: config, progress: gram)
+        if progress.isCancelled { throw KernelError.cancelled }
+        return .qm9(rows)
     }
 
     private func checkPair(_ i: Int, _ j: Int, _ n: Int) throws {

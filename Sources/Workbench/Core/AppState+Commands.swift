@@ -205,6 +205,53 @@ extension AppState {
             }
             setStatus("cancelling…")
 
+        case "view.qm9":
+            var q = view.qm9
+            let a = inv.args
+            if let m = a["molecules"] {
+                guard let src = QM9Choice.Source(rawValue: m) else { throw CommandError("molecules must be auto, synthetic or qm9, got \(m)") }
+                q.source = src
+            }
+            if let text = a["sizes"] {
+                let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let vals = parts.compactMap { Int($0) }
+                guard !vals.isEmpty, vals.count == parts.count else { throw CommandError("sizes must be integers separated by commas, got \(text)") }
+                q.trainSizes = vals
+            }
+            if let n = try inv.int("test") { q.testSize = n }
+            if let n = try inv.int("pool") { q.pool = n }
+            if let n = try inv.int("bandwidth") { q.bandwidth = n }
+            if let c = a["conv"] {
+                switch c.lowercased() {
+                case "yes", "true", "1", "on": q.convolution = true
+                case "no", "false", "0", "off": q.convolution = false
+                default: throw CommandError("conv must be yes or no, got \(c)")
+                }
+            }
+            if let d = a["diag_reg"] {
+                guard let v = Double(d) else { throw CommandError("diag_reg must be a number, got \(d)") }
+                q.diagReg = v
+            }
+            if let sd = a["seed"] {
+                guard let v = UInt64(sd) else { throw CommandError("seed must be a non-negative integer, got \(sd)") }
+                q.seed = v
+            }
+            if let k = a["kernel"] {
+                guard let kk = KernelKind(rawValue: k) else { throw CommandError("kernel must be ntk or nngp, got \(k)") }
+                view.kernel = kk
+            }
+            q = q.resolved()
+            try q.validate()
+            if q.source == .qm9, !QM9Choice.cacheHasQM9() {
+                throw CommandError("QM9 is not in the data cache \(DataCache.directory()); run `make data` (scripts/fetch-qm9.sh), or molecules=synthetic")
+            }
+            view.kind = .qm9
+            view.qm9 = q
+            focus = .views
+            out.logged = Invocation(inv.name, viewArguments(view))
+            out.effects = missingComputations()
+            setStatus("QM9 learning curve on \(q.sourceText)" + (out.effects.isEmpty ? "" : " — computing"))
+
         case "view.gram", "view.symmetry-blocks", "view.invariance", "view.spectrum", "view.learning-curve", "view.convergence",
              "view.augmentation":
             guard let kind = ViewKind(rawValue: String(inv.name.dropFirst(5))) else { throw CommandError("unknown view") }
@@ -336,6 +383,11 @@ extension AppState {
             a["groups"] = String(v.groups); a["inputs"] = String(v.inputs)
         case .augmentation:
             a["times"] = v.times.map { NumberText.short($0) }.joined(separator: ",")
+        case .qm9:
+            let q = v.qm9
+            a["molecules"] = q.source.rawValue; a["sizes"] = q.trainSizes.map(String.init).joined(separator: ",")
+            a["test"] = String(q.testSize); a["pool"] = String(q.pool); a["bandwidth"] = String(q.bandwidth)
+            a["conv"] = q.convolution ? "yes" : "no"; a["diag_reg"] = "\(q.diagReg)"; a["seed"] = String(q.seed)
         default: break
         }
         return a

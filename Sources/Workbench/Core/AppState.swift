@@ -139,6 +139,8 @@ struct AppState: Sendable {
         case .augmentation:
             guard let s = augmentationStack else { return [] }
             return [.augmentation(s, data, times: v.times)]
+        case .qm9:
+            return [.qm9(v.qm9.source == .auto ? v.qm9.resolved() : v.qm9)]
         }
     }
 

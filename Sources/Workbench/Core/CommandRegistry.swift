@@ -52,6 +52,7 @@ enum CommandRegistry {
         CommandSpec(name: "view.learning-curve", keys: [.char("5")], pane: nil, description: "Test accuracy vs training-set size, every stack (sizes=, t=)", logged: true),
         CommandSpec(name: "view.convergence", keys: [.char("6")], pane: nil, description: "Finite-width kernel error vs width, log–log, selected stack (widths=, seeds=, groups=, inputs=)", logged: true),
         CommandSpec(name: "view.augmentation", keys: [.char("7")], pane: nil, description: "Group stack on N points vs the matching CNN on |G|·N augmented points along t (times=)", logged: true),
+        CommandSpec(name: "view.qm9", keys: [.char("8")], pane: nil, description: "QM9 energy MAE (meV) vs training size: SO(3) vs MLP vs composition (molecules=auto|synthetic|qm9, sizes=, test=, pool=, bandwidth=, conv=, diag_reg=, seed=)", logged: true),
         CommandSpec(name: "view.refresh", keys: [.char("r")], pane: nil, description: "Start the jobs the current view still lacks (after edits)", logged: true),
         CommandSpec(name: "view.kernel", keys: [.char("t")], pane: nil, description: "Toggle K (NNGP) / Θ (NTK) (kernel=ntk|nngp)", logged: true),
         CommandSpec(name: "view.pair", keys: [], pane: nil, description: "Choose the input pair of the blocks/invariance views (i=, j=)", logged: true),

@@ -7,6 +7,7 @@ enum ViewKind: String, Sendable, CaseIterable {
     case learningCurve = "learning-curve"
     case convergence
     case augmentation
+    case qm9
 
     /// Short name for the Views pane's tab list.
     var short: String {
@@ -18,6 +19,7 @@ enum ViewKind: String, Sendable, CaseIterable {
         case .learningCurve: "curve"
         case .convergence: "conv"
         case .augmentation: "augment"
+        case .qm9: "qm9"
         }
     }
 
@@ -30,6 +32,7 @@ enum ViewKind: String, Sendable, CaseIterable {
         case .learningCurve: "Learning curve"
         case .convergence: "Kernel convergence"
         case .augmentation: "Augmentation identity"
+        case .qm9: "QM9 learning curve"
         }
     }
 }
@@ -61,15 +64,17 @@ struct ViewChoice: Sendable, Hashable {
     var inputs = 4
     /// Augmentation identity: the finite training times (t = ∞ is always added).
     var times: [Double] = [0.1, 1, 10, 100, 1000]
+    /// QM9 learning curve: molecules, sizes, SO(3) features (`auto` until the view is chosen).
+    var qm9 = QM9Choice()
 
     static func == (a: ViewChoice, b: ViewChoice) -> Bool {
         a.kind == b.kind && a.kernel == b.kernel && a.pair == b.pair && a.layer == b.layer && a.group == b.group
             && a.sizes == b.sizes && a.time == b.time && a.widths == b.widths && a.seedsPerGroup == b.seedsPerGroup
-            && a.groups == b.groups && a.inputs == b.inputs && a.times == b.times
+            && a.groups == b.groups && a.inputs == b.inputs && a.times == b.times && a.qm9 == b.qm9
     }
     func hash(into h: inout Hasher) {
         h.combine(kind); h.combine(kernel); h.combine(pair.0); h.combine(pair.1); h.combine(layer)
         h.combine(group); h.combine(sizes); h.combine(time)
-        h.combine(widths); h.combine(seedsPerGroup); h.combine(groups); h.combine(inputs); h.combine(times)
+        h.combine(widths); h.combine(seedsPerGroup); h.combine(groups); h.combine(inputs); h.combine(times); h.combine(qm9)
     }
 }

@@ -41,7 +41,7 @@ enum MainScreen {
         }
         let hints: [(key: String, action: String)] = s.replay != nil
             ? [("Space", "step"), ("p", "play/pause"), ("?", "help"), ("q", "quit")]
-            : [("?", "help"), (":", "cmd"), ("g", "gram"), ("1-7", "views"), ("e", "export"), ("q", "quit")]
+            : [("?", "help"), (":", "cmd"), ("g", "gram"), ("1-8", "views"), ("e", "export"), ("q", "quit")]
         buf.render(StatusLine(message: msg, hints: hints, isError: s.statusIsError, theme: theme), in: bottom)
 
         if let m = s.modal { ModalView.render(m, state: s, into: &buf, area: body, theme: theme) }

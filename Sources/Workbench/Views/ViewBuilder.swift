@@ -14,6 +14,7 @@ enum ViewBuilder {
         case .learningCurve: LearningCurveView.content(s)
         case .convergence: ConvergenceView.content(s)
         case .augmentation: AugmentationView.content(s)
+        case .qm9: QM9View.content(s)
         }
     }
 
@@ -134,12 +135,12 @@ enum InvarianceView {
             var m = s.view.kernel == .ntk ? kt : kn
             let sp = spread(m)
             m = snappedToMean(m)
-            let title = String(format: "%@ %@(g·x,h·x′) %@, pair (%d,%d): spread %@", c.stack.name, s.view.kernel.symbol, g,
+            let title = String(format: "%@ %@(g·x,h·x′) %@, pair (%d,%d): spread %@", (c.stack?.name ?? "?"), s.view.kernel.symbol, g,
                                s.view.pair.0, s.view.pair.1, spreadText(sp))
             let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: .viridis,
                                     xLabel: "h", yLabel: "g")
-            out.figures.append(NamedFigure(name: "invariance-\(s.view.kernel.rawValue)-\(c.stack.name)", figure: .heatmap(fig)))
-            out.notes.append(String(format: "%@: (max−min)/mean = %@ — %@", c.stack.name, spreadText(sp), sp < 1e-6 ? "invariant" : "not invariant"))
+            out.figures.append(NamedFigure(name: "invariance-\(s.view.kernel.rawValue)-\((c.stack?.name ?? "?"))", figure: .heatmap(fig)))
+            out.notes.append(String(format: "%@: (max−min)/mean = %@ — %@", (c.stack?.name ?? "?"), spreadText(sp), sp < 1e-6 ? "invariant" : "not invariant"))
         }
         return out
     }
@@ -178,8 +179,8 @@ enum SpectrumView {
             guard case .spectrum(let en, let et)? = s.results[c.key] else { out.notes.append(ViewBuilder.pending(s, c)); continue }
             let ev = s.view.kernel == .ntk ? et : en
             let pos = ev.enumerated().filter { $0.element > 0 && $0.element.isFinite }
-            if pos.count < ev.count { out.notes.append("\(c.stack.name): \(ev.count - pos.count) eigenvalues ≤ 0 not drawn") }
-            series.append(Series(name: c.stack.name, xs: pos.map { Double($0.offset + 1) }, ys: pos.map(\.element)))
+            if pos.count < ev.count { out.notes.append("\((c.stack?.name ?? "?")): \(ev.count - pos.count) eigenvalues ≤ 0 not drawn") }
+            series.append(Series(name: (c.stack?.name ?? "?"), xs: pos.map { Double($0.offset + 1) }, ys: pos.map(\.element)))
         }
         if !series.isEmpty {
             let fig = LinePlotFigure(series: series, xAxis: Axis(label: "index", scale: .log),
@@ -202,11 +203,11 @@ enum LearningCurveView {
                 out.notes.append(ViewBuilder.pending(s, c)); continue
             }
             for l in lines {
-                series.append(Series(name: lines.count > 1 ? "\(c.stack.name) \(l.label)" : c.stack.name, xs: sizes.map(Double.init), ys: l.values))
+                series.append(Series(name: lines.count > 1 ? "\((c.stack?.name ?? "?")) \(l.label)" : (c.stack?.name ?? "?"), xs: sizes.map(Double.init), ys: l.values))
             }
-            if let w = warnings.first { out.notes.append("\(c.stack.name): \(w)") }
+            if let w = warnings.first { out.notes.append("\((c.stack?.name ?? "?")): \(w)") }
             let last = lines.first?.values.last.map { String(format: "%.2f", $0) } ?? "–"
-            out.notes.append("\(c.stack.name): accuracy \(last) at n=\(sizes.last ?? 0)")
+            out.notes.append("\((c.stack?.name ?? "?")): accuracy \(last) at n=\(sizes.last ?? 0)")
         }
         if !series.isEmpty {
             let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training examples", scale: .log),
@@ -288,5 +289,46 @@ enum AugmentationView {
         if let w = r.warnings.first { notes.append("warning: \(w)") }
         return ViewContent(figures: [NamedFigure(name: "augmentation-\(st.name)", figure: .line(pred)),
                                      NamedFigure(name: "augmentation-difference-\(st.name)", figure: .line(diff))], notes: notes)
+    }
+}
+
+/// (h) The QM9 experiment: MAE of the U0 atomisation energy (meV) against the number of
+/// training molecules for the SO(3) molecule kernel, the per-atom MLP on invariant features, and
+/// the composition baseline alone (`QM9LearningCurve`), log–log; the kernel (K or Θ) follows `t`.
+/// Synthetic molecules when the QM9 cache is absent — the title says which.
+enum QM9View {
+    static func content(_ s: AppState) -> ViewContent {
+        guard let c = s.computations(for: s.view).first, case .qm9(let q) = c else { return ViewContent(notes: ["nothing to compute"]) }
+        guard case .qm9(let rows)? = s.results[c.key] else {
+            return ViewContent(notes: [ViewBuilder.pending(s, c), "molecules: \(q.sourceText)" + source(q)], isError: s.failures[c.key] != nil)
+        }
+        let k = s.view.kernel.rawValue
+        var series: [Series] = []
+        for (label, model, kernel) in [("composition", "composition", "-"), ("\(q.modelText) \(s.view.kernel.symbol)", "so3", k),
+                                       ("MLP \(s.view.kernel.symbol)", "mlp", k)] {
+            let p = QM9CurveReport.points(rows, model: model, kernel: kernel)
+            series.append(Series(name: label, xs: p.map { Double($0.trainSize) }, ys: p.map(\.maeMeV)))
+        }
+        let test = rows.first?.testSize ?? q.testSize
+        let title = "QM9 U0 MAE vs training size — \(q.sourceText)\(source(q)), test \(test), \(s.view.kernel.symbol) (\(k))"
+        let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
+                                 yAxis: Axis(label: "test MAE (meV)", scale: .log), title: title)
+        // Four note rows fit under the figure: one per model (both kernels), then the timing.
+        let sizes = Array(Set(rows.map(\.trainSize))).sorted()
+        func maes(_ model: String, _ kernel: String) -> String {
+            QM9CurveReport.points(rows, model: model, kernel: kernel).map { String(format: "%.0f", $0.maeMeV) }.joined(separator: "/")
+        }
+        var notes = ["MAE (meV) at n = \(sizes.map(String.init).joined(separator: "/")): composition \(maes("composition", "-"))",
+                     "\(q.modelText): Θ \(maes("so3", "ntk")), K \(maes("so3", "nngp"))",
+                     "MLP (invariant features): Θ \(maes("mlp", "ntk")), K \(maes("mlp", "nngp"))"]
+        let so3s = rows.first { $0.model == "so3" }?.gramSeconds ?? 0, mlps = rows.first { $0.model == "mlp" }?.gramSeconds ?? 0
+        notes.append(String(format: "Gram SO(3) %.1f s, MLP %.2f s, %d atoms; diag_reg %g, seed %llu", so3s, mlps,
+                            rows.first?.centreAtoms ?? 0, q.diagReg, q.seed)
+                     + (q.source == .synthetic ? "; QM9: entk experiment qm9" : ""))
+        return ViewContent(figures: [NamedFigure(name: "qm9-\(k)", figure: .line(fig))], notes: notes)
+    }
+
+    private static func source(_ q: QM9Choice) -> String {
+        q.source == .synthetic && !QM9Choice.cacheHasQM9() ? " (no QM9 cache: make data)" : ""
     }
 }

@@ -26,4 +26,41 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertThrowsError(try { var c = try ConvergenceCommand.parse(["--estimator", "magic", "--out", Fixtures.tempDir("y")]); try c.run() }())
         XCTAssertThrowsError(try { var c = try ConvergenceCommand.parse(["--stack", "Z7", "--out", Fixtures.tempDir("z")]); try c.run() }())
     }
+
+    func testQM9CommandOnSyntheticMolecules() throws {
+        let out = Fixtures.tempDir("cli-qm9")
+        var cmd = try QM9Command.parse(["--synthetic", "--train-sizes", "4", "8", "--test-size", "6", "--diag-reg", "1e-3",
+                                        "--threads", "2", "--quiet", "--out", out])
+        try cmd.run()
+        for ext in ["csv", "png", "svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/qm9." + ext), ext)
+        }
+        let csv = try String(contentsOfFile: out + "/qm9.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(csv.first, "model,kernel,train_size,test_size,mae_meV,gram_seconds,centre_atoms")
+        let rows = csv.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        XCTAssertEqual(rows.count, 2 * 5, "composition + so3 × 2 kernels + mlp × 2 kernels, 2 sizes")
+        XCTAssertEqual(Set(rows.map { $0[0] + "/" + $0[1] }), ["composition/-", "so3/ntk", "so3/nngp", "mlp/ntk", "mlp/nngp"])
+        XCTAssertEqual(Set(rows.map { $0[2] }), ["4", "8"])
+        XCTAssertTrue(rows.allSatisfy { $0[3] == "6" })
+        XCTAssertTrue(rows.allSatisfy { Double($0[4]).map { $0.isFinite && $0 > 0 } ?? false }, "\(rows)")
+        // --no-conv gives a different SO(3) model, same composition and MLP.
+        let out2 = Fixtures.tempDir("cli-qm9-lift")
+        var lift = try QM9Command.parse(["--synthetic", "--train-sizes", "4", "8", "--test-size", "6", "--diag-reg", "1e-3",
+                                         "--no-conv", "--quiet", "--out", out2])
+        try lift.run()
+        let csv2 = try String(contentsOfFile: out2 + "/qm9.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        func mae(_ lines: [String], _ prefix: String) -> [String] { lines.filter { $0.hasPrefix(prefix) }.map { $0.split(separator: ",")[4].description } }
+        XCTAssertEqual(mae(csv, "composition,"), mae(csv2, "composition,"))
+        XCTAssertEqual(mae(csv, "mlp,"), mae(csv2, "mlp,"))
+        XCTAssertNotEqual(mae(csv, "so3,"), mae(csv2, "so3,"))
+    }
+
+    func testQM9CommandNamesMakeDataWithoutTheCacheAndChecksSizes() throws {
+        let empty = Fixtures.tempDir("no-qm9-cache")
+        var cmd = try QM9Command.parse(["--cache-dir", empty, "--train-sizes", "4", "--test-size", "4", "--out", Fixtures.tempDir("q")])
+        XCTAssertThrowsError(try cmd.run()) { e in XCTAssertTrue("\(e)".contains("make data"), "\(e)") }
+        var small = try QM9Command.parse(["--synthetic", "--pool", "5", "--train-sizes", "8", "--test-size", "4", "--out", Fixtures.tempDir("r")])
+        XCTAssertThrowsError(try small.run()) { e in XCTAssertTrue("\(e)".contains("pool 5"), "\(e)") }
+        XCTAssertThrowsError(try QM9Command.parse(["--conv", "--no-conv", "--bogus"]))
+    }
 }

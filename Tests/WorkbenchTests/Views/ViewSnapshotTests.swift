@@ -50,7 +50,7 @@ final class ViewSnapshotTests: XCTestCase {
         var spreads: [String: Double] = [:]
         for c in s.computations(for: s.view) {
             guard case .invariance(_, let m, _)? = s.results[c.key] else { return XCTFail() }
-            spreads[c.stack.name] = InvarianceView.spread(m)
+            spreads[c.stack!.name] = InvarianceView.spread(m)
         }
         XCTAssertLessThan(spreads["gcnn-c4"] ?? 1, 1e-10)
         XCTAssertGreaterThan(spreads["cnn"] ?? 0, 1e-4)
