@@ -4,16 +4,7 @@ import XCTest
 
 /// Synthetic molecules: `count` atoms of random elements in a 3 Å box, at least 0.9 Å apart.
 func syntheticMolecule(_ count: Int, seed: UInt64, index: Int = 0) -> Molecule {
-    var rng = SplitMix64(seed: seed)
-    var atoms: [Atom] = []
-    let heavy: [Element] = [.carbon, .nitrogen, .oxygen, .fluorine]
-    while atoms.count < count {
-        let p = SIMD3(rng.uniform(), rng.uniform(), rng.uniform()) * 3
-        guard atoms.allSatisfy({ (($0.position - p) * ($0.position - p)).sum() > 0.81 }) else { continue }
-        let e: Element = atoms.isEmpty || rng.uniform() < 0.5 ? heavy[rng.int(below: atoms.isEmpty ? 2 : 4)] : .hydrogen
-        atoms.append(Atom(e, p))
-    }
-    return Molecule(index: index, atoms: atoms, u0Hartree: -40)
+    SyntheticMolecules.molecule(atoms: count, seed: seed, index: index)
 }
 
 /// Rotation matrix R_z(a)·R_y(b)·R_z(c).
