@@ -11,7 +11,7 @@
 # Every file is checked against the sha256 pinned below; a filled cache is verified and left alone.
 set -euo pipefail
 
-CACHE="${ENTK_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/entk}"
+NAME=fetch-data
 
 FMNIST_DEB=dataset-fashion-mnist
 FMNIST_DEB_VERSION="0.0~git20200523.55506a9-1"
@@ -42,25 +42,10 @@ declare -A WANT_GZ=(
   [t10k-labels-idx1-ubyte.gz]=8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05
 )
 
-say() { echo "fetch-data: $*"; }
-die() { echo "fetch-data: error: $*" >&2; exit 1; }
-sha() { sha256sum "$1" | cut -c1-64; }
-ok() { [ -f "$CACHE/$1" ] && [ "$(sha "$CACHE/$1")" = "${WANT[$1]}" ]; }
-check() { [ "$(sha "$1")" = "$2" ] || die "$1: sha256 $(sha "$1") is not the pinned $2"; }
-# install_verified SRC RELPATH: copy atomically into the cache, then verify.
-install_verified() {
-  mkdir -p "$(dirname "$CACHE/$2")"
-  cp "$1" "$CACHE/$2.tmp.$$" && mv "$CACHE/$2.tmp.$$" "$CACHE/$2"
-  ok "$2" || { rm -f "$CACHE/$2"; die "$2: checksum mismatch after copying (expected ${WANT[$2]})"; }
-  say "  cached $2"
-}
+# shellcheck source=cache-lib.sh
+source "$(dirname "$0")/cache-lib.sh"
 need_group() { local p; for p in $(printf '%s\n' "${!WANT[@]}" | grep "^$1/"); do ok "$p" || return 0; done; return 1; }
-
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-TMP=""
-cleanup() { [ -z "$TMP" ] || rm -rf "$TMP"; }
-trap cleanup EXIT
-tmpdir() { [ -n "$TMP" ] || TMP="$(mktemp -d)"; }
 
 say "cache: $CACHE"
 mkdir -p "$CACHE"

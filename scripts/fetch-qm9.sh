@@ -10,7 +10,7 @@
 # verified and left alone (no download).
 set -euo pipefail
 
-CACHE="${ENTK_DATA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/entk}"
+NAME=fetch-qm9
 
 QM9PACK_VERSION=1.0.3
 QM9PACK_WHEEL=qm9pack-1.0.3-py3-none-any.whl
@@ -22,22 +22,8 @@ declare -A WANT=(
   [qm9/qm9_part3.csv]=9c5efb5733d2af149db8d95d36ff198b4ffed12d9f7b344220a1e5877d5c6a43
 )
 
-say() { echo "fetch-qm9: $*"; }
-die() { echo "fetch-qm9: error: $*" >&2; exit 1; }
-sha() { sha256sum "$1" | cut -c1-64; }
-ok() { [ -f "$CACHE/$1" ] && [ "$(sha "$CACHE/$1")" = "${WANT[$1]}" ]; }
-check() { [ "$(sha "$1")" = "$2" ] || die "$1: sha256 $(sha "$1") is not the pinned $2"; }
-# install_verified SRC RELPATH: move atomically into the cache, then verify.
-install_verified() {
-  mkdir -p "$(dirname "$CACHE/$2")"
-  cp "$1" "$CACHE/$2.tmp.$$" && mv "$CACHE/$2.tmp.$$" "$CACHE/$2"
-  ok "$2" || { rm -f "$CACHE/$2"; die "$2: checksum mismatch after copying (expected ${WANT[$2]})"; }
-  say "  cached $2"
-}
-
-TMP=""
-cleanup() { [ -z "$TMP" ] || rm -rf "$TMP"; }
-trap cleanup EXIT
+# shellcheck source=cache-lib.sh
+source "$(dirname "$0")/cache-lib.sh"
 
 say "cache: $CACHE"
 mkdir -p "$CACHE"
