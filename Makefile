@@ -22,7 +22,7 @@ deps:
 	fi
 
 build: deps
-	$(RELEASE)
+	$(RELEASE) --product entk
 
 run: build
 	$(BIN)/entk

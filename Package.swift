@@ -36,10 +36,12 @@ let package = Package(
             ]),
         .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),
 
+        // Snapshot assertions shared by the Plotting, TUI and Workbench tests.
+        .target(name: "SnapshotSupport", dependencies: ["Plotting"], path: "Tests/SnapshotSupport"),
         .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"], exclude: ["IO/Fixtures"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CPNG"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI"], exclude: ["Views/__Snapshots__"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CPNG", "SnapshotSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting", "SnapshotSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport"], exclude: ["Views/__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )
