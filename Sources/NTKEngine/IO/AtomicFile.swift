@@ -17,23 +17,12 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `path` atomically, creating the parent directory if needed.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        } catch {
-            throw DataError(path: dir.path, "cannot create directory: \(error.localizedDescription)")
-        }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        do {
-            try Data(bytes).write(to: tmp)
-        } catch {
-            throw DataError(path: path, "cannot write temporary file \(tmp.path): \(error.localizedDescription)")
-        }
-        if rename(tmp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw DataError(path: path, "cannot move temporary file into place: \(reason)")
+        try write(to: path) { tmp in
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: tmp))
+            } catch {
+                throw DataError(path: path, "cannot write temporary file \(tmp): \(error.localizedDescription)")
+            }
         }
     }
 
