@@ -9,6 +9,11 @@ import Foundation
 /// with the Wigner normalisation (2l+1)/8π² applied once. (The authors' finite-width layers do not
 /// converge to the kernels.) The layers use the rotation law D(R⁻¹Q) = D(R)ᴴD(Q), not the kernel
 /// formulas, so agreement is an independent check of the kernel maps.
+///
+/// The trained parameters θ are the N(0, 1) draws themselves (filter white noise before scaling,
+/// biases, dense weights), as in the NTK parameterization; `valueAndGradient` and `empiricalNTK`
+/// (SO3FiniteGradient.swift) differentiate with respect to them, so the mean empirical NTK
+/// converges to `SO3KernelEvaluator`'s Θ.
 public struct SO3FiniteNetwork: Sendable {
     enum Parameters: Sendable {
         /// Lift filters κ̂[d][c][lm] (complex), biases, and the fan-in 1/√(C·V) (V = 4π or the cap volume).
@@ -20,74 +25,133 @@ public struct SO3FiniteNetwork: Sendable {
         case none
     }
 
+    /// The raw N(0, 1) draws of one layer — the trained parameters θ. For s2_lift / so3_conv
+    /// `filter` is [d][c][grid point] white noise on the layer's input grid (zero gradient
+    /// outside a local filter's cap) and κ̂ = T(s ⊙ θ) with the per-point scale s of
+    /// `pointScale`; for dense it is the weights [d][c]. Empty for parameter-free layers.
+    struct LayerDraw: Sendable {
+        var filter: [Double]
+        var bias: [Double]
+        /// s with κ̂_re[r] = Σ_q s_q θ_q T_re[r,q], κ̂_im[r] = −Σ_q s_q θ_q T_im[r,q]
+        /// (s_q = √w_q inside the cap, 0 outside: the quadrature weight w_q times the 1/√w_q
+        /// standard deviation of the white noise). Empty for dense and parameter-free layers.
+        var pointScale: [Double]
+    }
+
     let stack: SO3Stack
     /// Channels of every hidden and output layer.
     public let width: Int
     let parameters: [Parameters]
+    /// The trained parameters layer by layer (what `valueAndGradient` differentiates).
+    let draws: [LayerDraw]
 
     /// Draws all weights of `spec` at `width` channels from `seed`. Throws the evaluator's
     /// located `SpecError`s for unsupported stacks.
     public init(spec: ArchitectureSpec, width: Int, seed: UInt64) throws {
         guard width >= 1 else { throw SpecError("width", "must be ≥ 1") }
-        stack = try SO3Stack(spec)
-        self.width = width
+        let stack = try SO3Stack(spec)
         var rng = SplitMix64(seed: seed)
         var channels = stack.channels
-        var params: [Parameters] = []
+        var draws: [LayerDraw] = []
+        // Draw order (kept from the first version so seeds reproduce): filters [d][c][q], then biases.
         for op in stack.ops {
             switch op {
-            case .lift, .localLift:
-                guard let (h, _, _, a, maxBeta) = Self.liftTables(op) else { continue }
-                let p = h.grid.count
-                let mask = LocalFilter.capMask(h.grid.theta, maxBeta: maxBeta)
-                let inCap = (0..<p).map { mask[$0 / h.grid.phiCount] }
-                let volume = (0..<p).reduce(0.0) { $0 + (inCap[$1] ? h.grid.pointWeights[$1] : 0) }
-                let sd = h.grid.pointWeights.enumerated().map { inCap[$0.offset] ? 1 / $0.element.squareRoot() : 0 }
-                var re: [Double] = [], im: [Double] = []
-                re.reserveCapacity(width * channels * h.rows); im.reserveCapacity(width * channels * h.rows)
-                for _ in 0..<(width * channels) {
-                    let xi = (0..<p).map { sd[$0] * rng.gaussian() }
-                    let c = h.forward(xi)
-                    re += c.re; im += c.im
-                }
-                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.gaussian() }
-                params.append(.lift(re: re, im: im, bias: bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
-            case .conv, .localConv:
-                guard let (t, _, _, a, maxBeta) = Self.convTables(op) else { continue }
-                let p = t.grid.count
-                let w = t.grid.pointWeights
-                let mask = LocalFilter.capMask(t.grid.beta, maxBeta: maxBeta)
-                let inCap = (0..<p).map { mask[t.grid.components($0).j] }
-                let volume = (0..<p).reduce(0.0) { $0 + (inCap[$1] ? w[$1] : 0) }
-                var re: [Double] = [], im: [Double] = []
-                re.reserveCapacity(width * channels * t.rows); im.reserveCapacity(width * channels * t.rows)
-                // κ̂ = Σ_Q ω ξ conj(D) (no (2l+1)/8π² factor), for `channels` filters at a time by BLAS:
-                // rows of Ξ are ω·ξ with ξ of variance 1/ω, i.e. entries √ω·N(0,1).
-                let sw = (0..<p).map { inCap[$0] ? w[$0].squareRoot() : 0 }
-                var xi = [Double](repeating: 0, count: channels * p)
-                var br = [Double](repeating: 0, count: channels * t.rows), bi = br
-                for _ in 0..<width {
-                    for i in 0..<(channels * p) { xi[i] = sw[i % p] * rng.gaussian() }
-                    xi.withUnsafeBufferPointer { xb in t.re.withUnsafeBufferPointer { tr in t.im.withUnsafeBufferPointer { ti in
-                    br.withUnsafeMutableBufferPointer { rb in bi.withUnsafeMutableBufferPointer { ib in
-                        guard let x = xb.baseAddress, let tr = tr.baseAddress, let ti = ti.baseAddress,
-                              let r = rb.baseAddress, let i = ib.baseAddress else { return }
-                        so3Gemm(false, true, channels, t.rows, p, 1, x, p, tr, p, 0, r, t.rows)
-                        so3Gemm(false, true, channels, t.rows, p, -1, x, p, ti, p, 0, i, t.rows)
-                    } } } } }
-                    re += br; im += bi
-                }
-                let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.gaussian() }
-                params.append(.conv(re: re, im: im, bias: bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
+            case .lift, .localLift, .conv, .localConv:
+                guard let s = Self.pointScale(op) else { draws.append(LayerDraw(filter: [], bias: [], pointScale: [])); continue }
+                let filter = (0..<(width * channels * s.count)).map { _ in rng.gaussian() }
+                let bias = Self.affine(op)?.bStd == nil ? [] : (0..<width).map { _ in rng.gaussian() }
+                draws.append(LayerDraw(filter: filter, bias: bias, pointScale: s)); channels = width
             case .dense(let a):
                 let weights = (0..<(width * channels)).map { _ in rng.gaussian() }
                 let bias = a.bStd == nil ? [] : (0..<width).map { _ in rng.gaussian() }
-                params.append(.dense(weights: weights, bias: bias)); channels = width
+                draws.append(LayerDraw(filter: weights, bias: bias, pointScale: [])); channels = width
+            case .gridActivation, .scalarActivation, .pool:
+                draws.append(LayerDraw(filter: [], bias: [], pointScale: []))
+            }
+        }
+        self.init(stack: stack, width: width, draws: draws)
+    }
+
+    /// Builds the network from given raw parameters (used by the seeded init and by
+    /// `withParameters` to probe the function by finite differences).
+    init(stack: SO3Stack, width: Int, draws: [LayerDraw]) {
+        self.stack = stack
+        self.width = width
+        self.draws = draws
+        var channels = stack.channels
+        var params: [Parameters] = []
+        for (op, draw) in zip(stack.ops, draws) {
+            switch op {
+            case .lift, .localLift:
+                guard let (h, _, _, _, _) = Self.liftTables(op) else { continue }
+                let (re, im) = Self.filterCoefficients(draw.filter, draw.pointScale, h.re, h.im, rows: h.rows, filters: width * channels)
+                let volume = Self.capVolume(op)
+                params.append(.lift(re: re, im: im, bias: draw.bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
+            case .conv, .localConv:
+                guard let (t, _, _, _, _) = Self.convTables(op) else { continue }
+                let (re, im) = Self.filterCoefficients(draw.filter, draw.pointScale, t.re, t.im, rows: t.rows, filters: width * channels)
+                let volume = Self.capVolume(op)
+                params.append(.conv(re: re, im: im, bias: draw.bias, fanIn: 1 / (Double(channels) * volume).squareRoot())); channels = width
+            case .dense:
+                params.append(.dense(weights: draw.filter, bias: draw.bias)); channels = width
             case .gridActivation, .scalarActivation, .pool:
                 params.append(.none)
             }
         }
         parameters = params
+    }
+
+    /// Affine (W_std, b_std) of a linear op.
+    static func affine(_ op: SO3Stack.Op) -> LayerSpec.Affine? {
+        switch op {
+        case .lift(_, let a), .localLift(_, let a), .conv(_, let a), .localConv(_, let a), .dense(let a): a
+        default: nil
+        }
+    }
+
+    /// Cap membership of every input-grid point of a lift or conv filter.
+    static func capMask(_ op: SO3Stack.Op) -> (inCap: [Bool], weights: [Double])? {
+        if let (h, _, _, _, maxBeta) = liftTables(op) {
+            let mask = LocalFilter.capMask(h.grid.theta, maxBeta: maxBeta)
+            return ((0..<h.grid.count).map { mask[$0 / h.grid.phiCount] }, h.grid.pointWeights)
+        }
+        if let (t, _, _, _, maxBeta) = convTables(op) {
+            let mask = LocalFilter.capMask(t.grid.beta, maxBeta: maxBeta)
+            return ((0..<t.grid.count).map { mask[t.grid.components($0).j] }, t.grid.pointWeights)
+        }
+        return nil
+    }
+
+    /// Cap volume V = Σ_cap w (4π / 8π² for global filters), entering the fan-in 1/√(C·V).
+    static func capVolume(_ op: SO3Stack.Op) -> Double {
+        guard let (inCap, w) = capMask(op) else { return 1 }
+        return w.indices.reduce(0.0) { $0 + (inCap[$1] ? w[$1] : 0) }
+    }
+
+    /// Per-point scale s of a filter's white noise (see `LayerDraw.pointScale`): the filter
+    /// value ξ_q = θ_q/√w_q (variance 1/w) enters the transform with quadrature weight w_q.
+    static func pointScale(_ op: SO3Stack.Op) -> [Double]? {
+        guard let (inCap, w) = capMask(op) else { return nil }
+        return w.indices.map { inCap[$0] ? w[$0].squareRoot() : 0 }
+    }
+
+    /// κ̂ of `filters` filters at once by BLAS: Ξ = θ ⊙ s (rows of length p),
+    /// κ̂_re = Ξ·T_reᵀ, κ̂_im = −Ξ·T_imᵀ (the unnormalised forward transform Σ_q w ξ conj(T)).
+    static func filterCoefficients(_ theta: [Double], _ s: [Double], _ tre: [Double], _ tim: [Double],
+                                   rows: Int, filters: Int) -> (re: [Double], im: [Double]) {
+        let p = s.count
+        var xi = [Double](repeating: 0, count: filters * p)
+        for i in xi.indices { xi[i] = s[i % p] * theta[i] }
+        var re = [Double](repeating: 0, count: filters * rows), im = re
+        guard filters > 0, rows > 0, p > 0 else { return (re, im) }
+        xi.withUnsafeBufferPointer { xb in tre.withUnsafeBufferPointer { tr in tim.withUnsafeBufferPointer { ti in
+        re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
+            guard let x = xb.baseAddress, let tr = tr.baseAddress, let ti = ti.baseAddress,
+                  let r = rb.baseAddress, let i = ib.baseAddress else { return }
+            so3Gemm(false, true, filters, rows, p, 1, x, p, tr, p, 0, r, rows)
+            so3Gemm(false, true, filters, rows, p, -1, x, p, ti, p, 0, i, rows)
+        } } } } }
+        return (re, im)
     }
 
     /// The network's features after every layer for one input (flattened [j][k][c] on the DH
