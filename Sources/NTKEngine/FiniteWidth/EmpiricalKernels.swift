@@ -54,6 +54,10 @@ public enum EmpiricalKernels {
             throw FiniteWidthError.invalidArgument("inputs have shape \(inputs.shape), the spec expects \(spec.inputShape)")
         }
         guard inputs.count > 0 else { throw FiniteWidthError.invalidArgument("no inputs") }
+        if try Stack(spec).isSpherical {
+            return try sphericalPerSeed(spec: spec, width: width, seeds: seeds, inputs: inputs, estimator: estimator,
+                                        wantNTK: wantNTK, threads: threads, progress: progress)
+        }
         // Build one network up front: surfaces spec errors before any worker starts.
         let probe = try FiniteNetwork(spec: spec, width: width, seed: seeds[0])
         if estimator == .readoutExpectation && probe.readoutIndex != probe.layers.count - 1 {
@@ -77,6 +81,61 @@ public enum EmpiricalKernels {
                     let net = try FiniteNetwork(spec: spec, width: width, seed: seeds[s])
                     let km = kernels(of: net, xs, estimator: estimator, wantNTK: wantNTK)
                     results.withLock { $0[s] = km }
+                } catch {
+                    failure.withLock { $0 = error }
+                    progress.cancel()
+                }
+                progress.advance(by: 1)
+            }
+        }
+        if let e = failure.withLock({ $0 }) { throw e }
+        if progress.isCancelled { throw KernelError.cancelled }
+        return results.withLock { $0.compactMap { $0 } }
+    }
+
+    /// SO(3) stacks: `SO3FiniteNetwork` per seed; NTK = Σ_θ ∂f/∂θ·∂f/∂θ from its hand-written
+    /// backprop; NNGP = f(x)f(x′) (output product) or, with `.readoutExpectation`, the readout
+    /// averaged out exactly: W²·⟨h, h′⟩/n + b² with h the n features entering the last dense layer.
+    static func sphericalPerSeed(spec: ArchitectureSpec, width: Int, seeds: [UInt64], inputs: InputBatch,
+                                 estimator: NNGPEstimator, wantNTK: Bool, threads: Int, progress: GramProgress) throws -> [KernelMatrices] {
+        _ = try SO3FiniteNetwork(spec: spec, width: width, seed: seeds[0])
+        var readoutLayer: LayerSpec.Affine?
+        if estimator == .readoutExpectation {
+            guard case .dense(let a)? = spec.layers.last else {
+                throw FiniteWidthError.unsupported("the readout expectation needs the dense readout to be the last layer")
+            }
+            readoutLayer = a
+        }
+        let readout = readoutLayer
+        let n = inputs.count
+        let xs = (0..<n).map { Array(inputs.input($0)) }
+        BLASThreads.enter()
+        defer { BLASThreads.leave() }
+        let results = Mutex<[KernelMatrices?]>(Array(repeating: nil, count: seeds.count))
+        let failure = Mutex<Error?>(nil)
+        let next = Atomic<Int>(0)
+        progress.begin(total: seeds.count)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, seeds.count))) { _ in
+            while !progress.isCancelled {
+                let s = next.add(1, ordering: .relaxed).oldValue
+                if s >= seeds.count { break }
+                do {
+                    let net = try SO3FiniteNetwork(spec: spec, width: width, seed: seeds[s])
+                    var nngp = Matrix(rows: n, cols: n)
+                    if let a = readout {
+                        // Features entering the readout: the output of the layer before it.
+                        let hs = try xs.map { x -> [Double] in let f = try net.forward(x); return f[f.count - 2] }
+                        let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
+                        for i in 0..<n { for j in 0..<n {
+                            let dot = zip(hs[i], hs[j]).reduce(0) { $0 + $1.0 * $1.1 }
+                            nngp[i, j] = w2 * dot / Double(max(hs[i].count, 1)) + b2
+                        } }
+                    } else {
+                        let values = try xs.map { try net.value($0) }
+                        for i in 0..<n { for j in 0..<n { nngp[i, j] = values[i] * values[j] } }
+                    }
+                    let ntk = wantNTK ? try net.empiricalNTK(xs) : Matrix(rows: n, cols: n)
+                    results.withLock { $0[s] = KernelMatrices(nngp: nngp, ntk: ntk) }
                 } catch {
                     failure.withLock { $0 = error }
                     progress.cancel()

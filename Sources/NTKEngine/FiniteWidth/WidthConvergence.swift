@@ -45,7 +45,9 @@ public enum WidthConvergence {
         for w in widths {
             if progress.isCancelled { throw KernelError.cancelled }
             // Exact kernels of the same widths (they matter only for `standard`).
-            let exact = try GramEngine(spec: try FiniteNetwork.resolvedSpec(spec, width: w), threads: threads).compute(inputs)
+            // SO(3) stacks are NTK-parameterized only: their limit does not depend on the widths.
+            let limitSpec = try Stack(spec).isSpherical ? spec : try FiniteNetwork.resolvedSpec(spec, width: w)
+            let exact = try GramEngine(spec: limitSpec, threads: threads).compute(inputs)
             let per = try EmpiricalKernels.perSeed(spec: spec, width: w, seeds: seeds, inputs: inputs,
                                                    estimator: estimator, threads: threads, progress: progress)
             var ek: [Double] = [], et: [Double] = []
