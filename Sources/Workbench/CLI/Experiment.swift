@@ -145,7 +145,7 @@ struct ConvergenceCommand: ParsableCommand {
         abstract: "Relative error of the mean empirical NTK/NNGP of finite networks vs the exact kernel, against width (log–log, fitted slope).")
 
     @OptionGroup var dataOptions: DataOptions
-    @Option(help: "Stack: CNN, MLP, C1, C2, C4, D1, D2, D4 or a spec file (plane groups only; SO(3) has no finite-width NTK).")
+    @Option(help: "Stack: CNN, MLP, C1, C2, C4, D1, D2, D4 or a spec file (SO(3) spec files need spherical data, which --data does not offer yet).")
     var stack: String = "CNN"
     @Option(help: "Number of inputs (the first images of the pool) the kernels are compared on.")
     var inputs: Int = 4

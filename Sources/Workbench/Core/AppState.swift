@@ -134,7 +134,7 @@ struct AppState: Sendable {
         case .learningCurve:
             return valid.map { .learningCurve($0, data, sizes: v.sizes, time: v.time) }
         case .convergence:
-            guard let s = currentStack, s.validation == nil, !s.isSpherical else { return [] }
+            guard let s = currentStack, s.validation == nil else { return [] }
             return [.convergence(s, data, widths: v.widths, seedsPerGroup: v.seedsPerGroup, groups: v.groups, inputs: v.inputs)]
         case .augmentation:
             guard let s = augmentationStack else { return [] }

@@ -226,10 +226,6 @@ enum ConvergenceView {
     static func content(_ s: AppState) -> ViewContent {
         guard let st = s.currentStack else { return ViewContent(notes: ["no stack — press n"]) }
         if let e = st.validation { return ViewContent(notes: ["✗ \(st.name): \(e)"], isError: true) }
-        if st.isSpherical {
-            return ViewContent(notes: ["\(st.name) is an SO(3) stack: the engine's finite-width networks (FiniteWidth) cover the plane",
-                                       "groups only (SO3FiniteNetwork has no NTK), so there is no convergence to show; select a plane stack."])
-        }
         guard let c = s.computations(for: s.view).first else { return ViewContent(notes: ["nothing to compute"]) }
         guard case .convergence(let r)? = s.results[c.key] else {
             return ViewContent(notes: [ViewBuilder.pending(s, c)], isError: s.failures[c.key] != nil)

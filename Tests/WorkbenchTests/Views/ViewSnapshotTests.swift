@@ -152,8 +152,7 @@ final class ViewSnapshotTests: XCTestCase {
         let inv = ViewBuilder.content(s)
         XCTAssertTrue(inv.notes.contains { $0.hasPrefix("so3:") && $0.hasSuffix("— invariant") }, "\(inv.notes)")
         _ = try s.perform(Invocation("view.convergence"))
-        XCTAssertTrue(s.computations(for: s.view).isEmpty, "no finite-width job for SO(3)")
-        XCTAssertTrue(ViewBuilder.content(s).notes[0].contains("SO(3) stack"))
+        XCTAssertEqual(s.computations(for: s.view).count, 1, "SO(3) stacks get a convergence job (SO3FiniteNetwork gradients)")
     }
 
     func testPendingAndFailedComputationsAreShown() throws {
@@ -193,5 +192,25 @@ final class ViewSnapshotTests: XCTestCase {
     func testTooSmallTerminal() {
         let buf = MainScreen.render(Fixtures.smallState(), width: 60, height: 20)
         XCTAssertTrue(buf.text.lowercased().contains("small"), buf.text)
+    }
+}
+
+/// View (f) on an SO(3) stack: the finite spherical CNNs' empirical kernels approach the exact
+/// ones (SO3FiniteNetwork gradients → empirical NTK).
+final class SO3ConvergenceViewTests: XCTestCase {
+    func testConvergenceViewRunsForSO3Stacks() throws {
+        var s = Fixtures.smallState()
+        _ = try s.perform(Invocation("data.choose", ["dataset": "sphere", "train": "4", "test": "4", "classes": "2", "size": "2"]))
+        _ = try s.perform(Invocation("stack.new", ["name": "so3", "preset": "so3"]))
+        s.selected = s.stacks.count - 1
+        XCTAssertNil(s.currentStack?.validation)
+        _ = try s.perform(Invocation("view.convergence", ["widths": "4,16,64", "seeds": "2", "groups": "4", "inputs": "3"]))
+        XCTAssertEqual(s.computations(for: s.view).count, 1)
+        try Fixtures.computeView(&s)
+        guard case .convergence(let r)? = s.results[s.computations(for: s.view)[0].key] else {
+            return XCTFail("\(ViewBuilder.content(s).notes)")
+        }
+        XCTAssertLessThan(r.ntkSlope, 0, "the SO(3) NTK error falls with width: \(r)")
+        guard case .line? = ViewBuilder.content(s).figures.first?.figure else { return XCTFail("no plot") }
     }
 }
