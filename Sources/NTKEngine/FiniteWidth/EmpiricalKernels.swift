@@ -54,7 +54,7 @@ public enum EmpiricalKernels {
             throw FiniteWidthError.invalidArgument("inputs have shape \(inputs.shape), the spec expects \(spec.inputShape)")
         }
         guard inputs.count > 0 else { throw FiniteWidthError.invalidArgument("no inputs") }
-        if try Stack(spec).isSpherical {
+        if spec.isSpherical {
             return try sphericalPerSeed(spec: spec, width: width, seeds: seeds, inputs: inputs, estimator: estimator,
                                         wantNTK: wantNTK, threads: threads, progress: progress)
         }

@@ -46,7 +46,7 @@ public enum WidthConvergence {
             if progress.isCancelled { throw KernelError.cancelled }
             // Exact kernels of the same widths (they matter only for `standard`).
             // SO(3) stacks are NTK-parameterized only: their limit does not depend on the widths.
-            let limitSpec = try Stack(spec).isSpherical ? spec : try FiniteNetwork.resolvedSpec(spec, width: w)
+            let limitSpec = spec.isSpherical ? spec : try FiniteNetwork.resolvedSpec(spec, width: w)
             let exact = try GramEngine(spec: limitSpec, threads: threads).compute(inputs)
             let per = try EmpiricalKernels.perSeed(spec: spec, width: w, seeds: seeds, inputs: inputs,
                                                    estimator: estimator, threads: threads, progress: progress)

@@ -17,6 +17,17 @@ public struct ArchitectureSpec: Sendable, Hashable {
         self.inputShape = inputShape; self.layers = layers
     }
 
+    /// Whether the stack works on spherical signals (has SO(3) layers), decided from the layer
+    /// types alone — usable before widths are resolved (unlike `Stack`, which validates all).
+    public var isSpherical: Bool {
+        layers.contains { layer in
+            switch layer {
+            case .s2Lift, .so3Conv, .so3Pool: true
+            default: false
+            }
+        }
+    }
+
     /// Parses spec JSON text.
     public static func parse(json data: Data) throws -> ArchitectureSpec {
         let obj: Any
