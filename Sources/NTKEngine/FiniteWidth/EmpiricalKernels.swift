@@ -63,10 +63,18 @@ public enum EmpiricalKernels {
         if estimator == .readoutExpectation && probe.readoutIndex != probe.layers.count - 1 {
             throw FiniteWidthError.unsupported("the readout expectation needs the dense readout to be the last layer")
         }
-        let n = inputs.count
-        let xs = (0..<n).map { Array(inputs.input($0)) }
-        // Per-network matrices are small: OpenBLAS's own thread pool would only oversubscribe
-        // the seed workers (measured 5× slower on 2 cores). Single-threaded BLAS meanwhile.
+        let xs = (0..<inputs.count).map { Array(inputs.input($0)) }
+        return try runSeeds(seeds, threads: threads, progress: progress) { seed in
+            kernels(of: try FiniteNetwork(spec: spec, width: width, seed: seed), xs, estimator: estimator, wantNTK: wantNTK)
+        }
+    }
+
+    /// Runs `body` once per seed on `threads` workers and returns the results in seed order.
+    /// Per-network matrices are small: OpenBLAS's own thread pool would only oversubscribe the
+    /// seed workers (measured 5× slower on 2 cores), so BLAS is single-threaded meanwhile. The
+    /// first error cancels the rest and is rethrown.
+    static func runSeeds(_ seeds: [UInt64], threads: Int, progress: GramProgress,
+                         _ body: @escaping @Sendable (UInt64) throws -> KernelMatrices) throws -> [KernelMatrices] {
         BLASThreads.enter()
         defer { BLASThreads.leave() }
         let results = Mutex<[KernelMatrices?]>(Array(repeating: nil, count: seeds.count))
@@ -78,8 +86,7 @@ public enum EmpiricalKernels {
                 let s = next.add(1, ordering: .relaxed).oldValue
                 if s >= seeds.count { break }
                 do {
-                    let net = try FiniteNetwork(spec: spec, width: width, seed: seeds[s])
-                    let km = kernels(of: net, xs, estimator: estimator, wantNTK: wantNTK)
+                    let km = try body(seeds[s])
                     results.withLock { $0[s] = km }
                 } catch {
                     failure.withLock { $0 = error }
@@ -109,43 +116,24 @@ public enum EmpiricalKernels {
         let readout = readoutLayer
         let n = inputs.count
         let xs = (0..<n).map { Array(inputs.input($0)) }
-        BLASThreads.enter()
-        defer { BLASThreads.leave() }
-        let results = Mutex<[KernelMatrices?]>(Array(repeating: nil, count: seeds.count))
-        let failure = Mutex<Error?>(nil)
-        let next = Atomic<Int>(0)
-        progress.begin(total: seeds.count)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, seeds.count))) { _ in
-            while !progress.isCancelled {
-                let s = next.add(1, ordering: .relaxed).oldValue
-                if s >= seeds.count { break }
-                do {
-                    let net = try SO3FiniteNetwork(spec: spec, width: width, seed: seeds[s])
-                    var nngp = Matrix(rows: n, cols: n)
-                    if let a = readout {
-                        // Features entering the readout: the output of the layer before it.
-                        let hs = try xs.map { x -> [Double] in let f = try net.forward(x); return f[f.count - 2] }
-                        let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
-                        for i in 0..<n { for j in 0..<n {
-                            let dot = zip(hs[i], hs[j]).reduce(0) { $0 + $1.0 * $1.1 }
-                            nngp[i, j] = w2 * dot / Double(max(hs[i].count, 1)) + b2
-                        } }
-                    } else {
-                        let values = try xs.map { try net.value($0) }
-                        for i in 0..<n { for j in 0..<n { nngp[i, j] = values[i] * values[j] } }
-                    }
-                    let ntk = wantNTK ? try net.empiricalNTK(xs) : Matrix(rows: n, cols: n)
-                    results.withLock { $0[s] = KernelMatrices(nngp: nngp, ntk: ntk) }
-                } catch {
-                    failure.withLock { $0 = error }
-                    progress.cancel()
-                }
-                progress.advance(by: 1)
+        return try runSeeds(seeds, threads: threads, progress: progress) { seed in
+            let net = try SO3FiniteNetwork(spec: spec, width: width, seed: seed)
+            var nngp = Matrix(rows: n, cols: n)
+            if let a = readout {
+                // Features entering the readout: the output of the layer before it.
+                let hs = try xs.map { x -> [Double] in let f = try net.forward(x); return f[f.count - 2] }
+                let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
+                for i in 0..<n { for j in 0..<n {
+                    let dot = zip(hs[i], hs[j]).reduce(0) { $0 + $1.0 * $1.1 }
+                    nngp[i, j] = w2 * dot / Double(max(hs[i].count, 1)) + b2
+                } }
+            } else {
+                let values = try xs.map { try net.value($0) }
+                for i in 0..<n { for j in 0..<n { nngp[i, j] = values[i] * values[j] } }
             }
+            let ntk = wantNTK ? try net.empiricalNTK(xs) : Matrix(rows: n, cols: n)
+            return KernelMatrices(nngp: nngp, ntk: ntk)
         }
-        if let e = failure.withLock({ $0 }) { throw e }
-        if progress.isCancelled { throw KernelError.cancelled }
-        return results.withLock { $0.compactMap { $0 } }
     }
 
     /// One network's N×N empirical NNGP and (optionally) NTK.
