@@ -2,7 +2,7 @@
 #   make run    install missing system packages, build release, open the workbench on the demo
 #   make test   build and run every test (what CI runs)
 SHELL := /bin/bash
-APT_PACKAGES := libopenblas-dev libncurses-dev libpng-dev libtiff-dev tmux
+APT_PACKAGES := libopenblas-dev libncurses-dev libpng-dev libtiff-dev zlib1g-dev libfftw3-dev libcairo2-dev fonts-dejavu-core openmpi-bin libopenmpi-dev tmux
 ARCH := $(shell uname -m)
 # Release builds use AVX2+FMA on x86_64 (the plain baseline turns SIMD FMA into libm calls).
 ifeq ($(ARCH),x86_64)
