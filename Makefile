@@ -27,7 +27,9 @@ build: deps
 run: build
 	$(BIN)/entk
 
-# XCTest only (entk has no Swift Testing tests); the last line is the plain "N passed, M failed".
+# XCTest (entk has no Swift Testing tests), then the pytest suite of python/entk in the pinned
+# venv .build/pyenv (scripts/pyenv.sh; needs python3, else skipped with a note). The last line
+# is one plain combined "tests: N passed, M failed, K skipped"; pytest collecting nothing fails.
 test: deps
 	swift build --build-tests
 	@set -o pipefail; swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; rc=$$?; \
@@ -35,8 +37,20 @@ test: deps
 	n=$$(echo "$$line" | sed -nE 's/.*Executed ([0-9]+) tests?,.*/\1/p'); \
 	f=$$(echo "$$line" | sed -nE 's/.* ([0-9]+) failures? .*/\1/p'); \
 	k=$$(echo "$$line" | sed -nE 's/.* ([0-9]+) tests? skipped.*/\1/p'); \
-	n=$${n:-0}; f=$${f:-0}; k=$${k:-0}; \
-	echo "tests: $$((n - f - k)) passed, $$f failed, $$k skipped"; exit $$rc
+	n=$${n:-0}; f=$${f:-0}; k=$${k:-0}; pp=0; pf=0; ps=0; \
+	if command -v python3 >/dev/null 2>&1; then \
+	  if bash scripts/pyenv.sh; then \
+	    ENTK_BIN=$$PWD/.build/debug/entk .build/pyenv/bin/python -m pytest python/tests -q -rs -p no:cacheprovider 2>&1 | tee .build/pytest.log; prc=$$?; \
+	    pl=$$(grep -E "^=* *[0-9]+ (passed|failed|skipped|errors?|deselected|xfailed|xpassed|warnings?)([ ,].*)? in [0-9.]+s" .build/pytest.log | tail -1); \
+	    cnt() { echo "$$pl" | grep -oE "[0-9]+ $$1" | head -1 | cut -d' ' -f1; }; \
+	    pp=$$(cnt passed); pf=$$(cnt failed); pe=$$(cnt "errors?"); ps=$$(cnt skipped); \
+	    pp=$${pp:-0}; pf=$$(( $${pf:-0} + $${pe:-0} )); ps=$${ps:-0}; \
+	    if [ $$prc -eq 5 ]; then echo "pytest: no tests collected in python/tests (exit 5) - counted as a failure"; pf=$$((pf + 1)); fi; \
+	    if [ $$prc -ne 0 ] && [ $$pf -eq 0 ]; then echo "pytest: exit $$prc - counted as a failure"; pf=1; fi; \
+	    [ $$prc -eq 0 ] || rc=1; \
+	  else echo "pyenv: could not create .build/pyenv (scripts/pyenv.sh) - counted as a failure"; pf=1; rc=1; fi; \
+	else echo "python3 not found: the pytest suite of python/entk was not run"; fi; \
+	echo "tests: $$((n - f - k + pp)) passed, $$((f + pf)) failed, $$((k + ps)) skipped"; exit $$rc
 
 # Real datasets (Fashion-MNIST, MNIST-5k, scikit-image textures, QM9) into the cache; idempotent.
 data:
@@ -57,6 +71,14 @@ verify: build
 bench: deps
 	$(RELEASE) --product entk-bench
 	$(BIN)/entk-bench
+
+# neural-tangents 0.6.5 and entk side by side on the CNN-GAP stack of `make bench` (N = 8, 16;
+# float64), with the dgemm yardstick of the same run; fails if the NTKs differ by > 1e-10.
+.PHONY: bench-anchor
+bench-anchor: deps
+	bash scripts/pyenv.sh
+	$(RELEASE) --product entk
+	.build/pyenv/bin/python scripts/bench_anchor.py --entk $(BIN)/entk
 
 clean:
 	rm -rf .build

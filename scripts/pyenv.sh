@@ -6,7 +6,7 @@
 # Usage: bash scripts/pyenv.sh   → prints nothing but pip's errors; exit 1 if python3 is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=.build/pyenv
+VENV=${ENTK_PYENV:-.build/pyenv}
 PINS=(jax==0.4.34 jaxlib==0.4.34 neural-tangents==0.6.5 numpy==1.26.4 pytest==8.3.3)
 PY=${PYTHON:-python3}
 command -v "$PY" >/dev/null || { echo "pyenv: $PY not found" >&2; exit 1; }
