@@ -21,7 +21,7 @@ if ! have_pins; then
   echo "pyenv: creating $VENV with ${PINS[*]}" >&2
   rm -rf "$VENV"
   mkdir -p .build
-  "$PY" -m venv "$VENV"
+  "$PY" -m venv "$VENV" || { echo "pyenv: '$PY -m venv' failed; on Debian install python3-venv (apt-get install python3-venv)" >&2; exit 1; }
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
   # python/constraints.txt pins the whole dependency tree (neural-tangents pulls tensorflow
   # for tf2jax) as resolved when the pins were chosen, so a later release cannot change it.
