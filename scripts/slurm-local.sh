@@ -47,9 +47,10 @@ else
   fi
   chown -R munge:munge /etc/munge /run/munge /var/lib/munge /var/log/munge
   chmod 400 /etc/munge/munge.key
-  su -s /bin/sh munge -c "munged --force --pid-file=$D/munged.pid" 2>/dev/null || munged --force --pid-file="$D/munged.pid"
-  for _ in $(seq 50); do [ -s "$D/munged.pid" ] && break; sleep 0.1; done
-  MUNGE_STARTED=$(cat "$D/munged.pid")
+  rm -f /run/munge/munged.pid
+  munged --force
+  for _ in $(seq 100); do [ -s /run/munge/munged.pid ] && break; sleep 0.1; done
+  MUNGE_STARTED=$(cat /run/munge/munged.pid)
   munge -n | unmunge >/dev/null || { echo "slurm-local: munge does not work" >&2; exit 1; }
   log "started munged (pid $MUNGE_STARTED)"
 fi

@@ -93,7 +93,7 @@ func storeGram(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precisio
     } catch KernelError.cancelled {
         throw UserError("\ninterrupted: finished tiles are kept in \(dir); rerun the same command to resume")
     }
-    say(String(format: "%@ (%.1f s)", p.summary, Date().timeIntervalSince(t0)))
+    say(String(format: "finished: %d/%d tiles in the store (%.1f s this run)", p.tilesDone, p.tilesTotal, Date().timeIntervalSince(t0)))
     if let shard {
         say("shard \(shard.index)/\(shard.count) done; when every shard has finished, assemble with --store \(dir) --assemble")
         return nil
