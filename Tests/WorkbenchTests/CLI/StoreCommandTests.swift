@@ -69,6 +69,31 @@ final class StoreCommandTests: XCTestCase {
         }
     }
 
+    func testLearningCurveThroughTheStoreInShardsMatchesThePlainCurve() throws {
+        let common = ["experiment", "learning-curve", "--size", "4", "--pool", "10", "--test-size", "6", "--sizes", "4", "10",
+                      "--seeds", "2", "--stacks", "CNN", "MLP", "--quiet"]
+        try run(common + ["--out", dir + "/plain"])
+        let store = ["--out", dir + "/stored", "--store", dir + "/lc", "--tile-rows", "3"]
+        try run(common + store + ["--shard", "0/2"])
+        try run(common + store + ["--shard", "1/2"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/stored/learning-curve.csv"), "shard runs only fill the store")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/lc").count, 2, "one keyed store per stack")
+        try run(common + store)
+        let a = try String(contentsOfFile: dir + "/plain/learning-curve.csv", encoding: .utf8).split(separator: "\n")
+        let b = try String(contentsOfFile: dir + "/stored/learning-curve.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(a.count, b.count)
+        XCTAssertEqual(a.count, 1 + 2 * 2 * 2)
+        for (la, lb) in zip(a, b) {
+            for (fa, fb) in zip(la.split(separator: ","), lb.split(separator: ",")) {
+                if let x = Double(fa), let y = Double(fb) {
+                    XCTAssertEqual(x, y, accuracy: 1e-9 * max(1, abs(x)), "\(la) vs \(lb)")  // the union Gram's test block is mirrored: rounding only
+                } else {
+                    XCTAssertEqual(fa, fb)
+                }
+            }
+        }
+    }
+
     // MARK: the built binary
 
     var entk: String {
