@@ -104,13 +104,14 @@ enum MPITiles {
         let p = StoreProgress(tiling: store.tiling, scope: scope, alreadyDone: done)
         let queue = TileQueue(scope.filter { !done.contains($0.index) })
         let failure = FailureBox()
+        let cache = SelfKernelCache()
         let localDone = DispatchSemaphore(value: 0)
         // Rank 0's own share of the work; MPI calls stay on the main thread (FUNNELED).
         let local = Thread {
             defer { localDone.signal() }
             do {
                 while failure.m.withLock({ $0 == nil }), let t = queue.next() {
-                    let k = try engine.computeTile(t, x1, x2)
+                    let k = try engine.computeTile(t, x1, x2, cache: cache)
                     try store.write(t, k)
                     if let line = p.finished(t) { onLine(line) }
                 }
@@ -151,6 +152,7 @@ enum MPITiles {
     static func work(_ mpi: MPIContext, tiling: GramTiling, engine: GramEngine, x1: InputBatch, x2: InputBatch?) throws {
         let tags = mpi.nextTags()
         var message: [Double] = [-1]
+        let cache = SelfKernelCache()
         while true {
             try mpi.send(message, to: 0, tag: tags.toRoot)
             let order = try mpi.receive(from: 0, tag: tags.toWorker)
@@ -158,7 +160,7 @@ enum MPITiles {
             let idx = Int(first)
             guard idx < tiling.tiles.count else { throw UserError("rank 0 sent tile \(idx) of \(tiling.tiles.count)") }
             let t = tiling.tiles[idx]
-            let k = try engine.computeTile(t, x1, x2)
+            let k = try engine.computeTile(t, x1, x2, cache: cache)
             message = [Double(idx)] + k.nngp.data + k.ntk.data
         }
     }

@@ -31,6 +31,25 @@ func recordedTileRows(_ dir: String) -> Int? {
     return nil
 }
 
+/// In a folder of keyed stores, the tiling of a store made for this very Gram (same spec,
+/// inputs and precision), so a rerun without `--tile-rows` resumes it instead of starting a
+/// new store with the default tiling.
+func matchingTileRows(in root: String, spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precision: Precision) -> Int? {
+    guard let subs = try? FileManager.default.contentsOfDirectory(atPath: root) else { return nil }
+    let id = GramStore.Identity(spec: spec, x1: x1, x2: x2, precision: precision, tileRows: 1)
+    let want = [id.canonicalSpec, id.x1Digest, id.x2Digest, precision.rawValue]
+    for sub in subs.sorted() {
+        let folder = (root as NSString).appendingPathComponent(sub)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() where name.hasPrefix("manifest") && name.hasSuffix(".json") {
+            guard let d = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)),
+                  let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any], let rows = o["tile_rows"] as? Int else { continue }
+            let have = ["spec", "x1_sha256", "x2_sha256", "precision"].map { o[$0] as? String ?? "" }
+            if have == want { return rows }
+        }
+    }
+    return nil
+}
+
 func printErr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 /// A store-backed Gram. Returns the matrices when this process should use them (single
@@ -42,7 +61,10 @@ func storeGram(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precisio
     let shard = try options.shard.map(GramTiling.parseShard)
     if let r = options.tileRows, r < 1 { throw UserError("--tile-rows must be at least 1, got \(r)") }
     let explicitDir = root == nil ? options.store : nil
-    let tileRows = options.tileRows ?? explicitDir.flatMap(recordedTileRows) ?? GramTiling.defaultTileRows(spec: spec)
+    let keyedRoot = root ?? ((DataCache.directory() as NSString).appendingPathComponent("gram-store"))
+    let tileRows = options.tileRows
+        ?? (explicitDir.map(recordedTileRows) ?? matchingTileRows(in: keyedRoot, spec: spec, x1: x1, x2: x2, precision: precision))
+        ?? GramTiling.defaultTileRows(spec: spec)
     let id = GramStore.Identity(spec: spec, x1: x1, x2: x2, precision: precision, tileRows: tileRows)
     let key = id.key
     let dir = explicitDir ?? root.map { ($0 as NSString).appendingPathComponent(key) } ?? GramStore.defaultDirectory(key: key)

@@ -23,9 +23,12 @@ final class GramStoreTests: XCTestCase {
         GramStore.Identity(spec: s, x1: x1, x2: x2, precision: precision, tileRows: rows)
     }
 
-    func fill(_ store: GramStore, _ x1: InputBatch, _ x2: InputBatch?, scope: [GramTile]? = nil, warnings: inout [String]) throws {
+    func fill(_ store: GramStore, _ x1: InputBatch, _ x2: InputBatch?, scope: [GramTile]? = nil, precision: Precision = .float64,
+              warnings: inout [String]) throws {
         var w: [String] = []
-        _ = try StoreRunner.fill(store, scope: scope ?? store.tiling.tiles, engine: try GramEngine(spec: try spec(c4)), x1: x1, x2: x2,
+        var engine = try GramEngine(spec: try spec(c4))
+        engine.precision = precision
+        _ = try StoreRunner.fill(store, scope: scope ?? store.tiling.tiles, engine: engine, x1: x1, x2: x2,
                                  warn: { w.append($0) }, onLine: { _ in })
         warnings += w
     }
@@ -77,11 +80,12 @@ final class GramStoreTests: XCTestCase {
     func testAssembledEqualsUntiledBitForBit() throws {
         let s = try spec(c4)
         let x = try batch(7, seed: 1), y = try batch(5, seed: 2)
-        let engine = try GramEngine(spec: s)
-        for (x2, rows) in [(nil as InputBatch?, 3), (y, 2), (nil, 8)] {
-            let store = try GramStore(directory: dir + "/s\(rows)\(x2 == nil)", identity: identity(s, x, x2, rows: rows), writer: "main")
+        var engine = try GramEngine(spec: s)
+        for (x2, rows, prec) in [(nil as InputBatch?, 3, Precision.float64), (y, 2, .float64), (nil, 8, .float64), (nil, 2, .float32), (y, 3, .float32)] {
+            engine.precision = prec
+            let store = try GramStore(directory: dir + "/s\(rows)\(x2 == nil)\(prec)", identity: identity(s, x, x2, rows: rows, precision: prec), writer: "main")
             var w: [String] = []
-            try fill(store, x, x2, warnings: &w)
+            try fill(store, x, x2, precision: prec, warnings: &w)
             XCTAssertEqual(w, [])
             let k = try store.assemble(warn: { XCTFail($0) })
             let direct = try engine.compute(x, x2)

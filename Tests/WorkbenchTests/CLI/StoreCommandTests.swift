@@ -78,7 +78,8 @@ final class StoreCommandTests: XCTestCase {
         try run(common + store + ["--shard", "1/2"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/stored/learning-curve.csv"), "shard runs only fill the store")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/lc").count, 2, "one keyed store per stack")
-        try run(common + store)
+        try run(common + ["--out", dir + "/stored", "--store", dir + "/lc"])  // no --tile-rows: adopts the stores' tiling
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/lc").count, 2, "the rerun resumed the same stores")
         let a = try String(contentsOfFile: dir + "/plain/learning-curve.csv", encoding: .utf8).split(separator: "\n")
         let b = try String(contentsOfFile: dir + "/stored/learning-curve.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(a.count, b.count)
