@@ -92,10 +92,11 @@ public struct GramTiling: Sendable, Equatable {
         return (i, n)
     }
 
-    /// The default block size: tiles of a few seconds each. Deterministic (it is part of the
-    /// store key, so a rerun must choose the same): from the input size only. Measured roughly
-    /// (debug/release under load): a 32×32 C4 pair costs ~0.1 s, and pair cost grows about
-    /// with the square of the pixel count, so 16 rows at 32×32 and more rows for smaller images.
+    /// The default block size, aiming at tiles of seconds to tens of seconds. Deterministic (it
+    /// is part of the store key, so a rerun must choose the same): from the input size only.
+    /// BENCHMARKS.md: a 32×32×3 C4 4-layer pair takes ~0.15 s on one thread (6.7 pairs/s, idle),
+    /// 16×16 ~0.01 s; pair cost grows about with the square of the pixel count, so 16 rows
+    /// (≤ 256 pairs, ~20 s on 2 threads) at 32×32 and proportionally more rows for smaller images.
     public static func defaultTileRows(spec: ArchitectureSpec) -> Int {
         if spec.isSpherical { return 16 }
         let shape = spec.inputShape

@@ -164,6 +164,25 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try bytes(dir + "/plain/ntk.npy"), try bytes(dir + "/full-out/ntk.npy"))
     }
 
+    func testPlainEntkNeitherLinksNorInitialisesMPI() throws {
+        XCTAssertFalse(MPIContext.launchedByMPI([:]))
+        XCTAssertFalse(MPIContext.launchedByMPI(["PATH": "/usr/bin", "SLURM_JOB_ID": "3"]))
+        XCTAssertTrue(MPIContext.launchedByMPI(["OMPI_COMM_WORLD_SIZE": "2"]))
+        XCTAssertTrue(MPIContext.launchedByMPI(["PMIX_RANK": "0"]))
+        XCTAssertFalse(MPIContext.launchedByMPI(["OMPI_COMM_WORLD_SIZE": "2", "ENTK_MPI": "0"]))
+        guard FileManager.default.isExecutableFile(atPath: entk) else { throw XCTSkip("build entk first (swift build)") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        p.arguments = [entk]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertTrue(text.contains("libc.so"), text)
+        XCTAssertFalse(text.contains("libmpi"), "entk must not link libmpi (it is dlopened under mpirun only): \(text)")
+    }
+
     func testMPIRanksGiveTheSingleProcessMatrices() throws {
         guard FileManager.default.isExecutableFile(atPath: entk) else { throw XCTSkip("build entk first (swift build)") }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/mpirun") else { throw XCTSkip("OpenMPI not installed (make deps)") }
