@@ -113,7 +113,7 @@ func storeGram(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precisio
     } catch let e as StoreError {
         throw UserError(e.description)
     } catch KernelError.cancelled {
-        throw UserError("\ninterrupted: finished tiles are kept in \(dir); rerun the same command to resume")
+        throw UserError("interrupted: finished tiles are kept in \(dir); rerun the same command to resume")
     }
     say(String(format: "finished: %d/%d tiles in the store (%.1f s this run)", p.tilesDone, p.tilesTotal, Date().timeIntervalSince(t0)))
     if let shard {
