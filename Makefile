@@ -82,3 +82,17 @@ bench-anchor: deps
 
 clean:
 	rm -rf .build
+
+# A real single-node Slurm (slurm-wlm + munge, started and stopped by the script) runs
+# docs/cluster.md's array + assemble scripts and the MPI script and compares with the plain
+# Gram byte for byte. Needs root; a few minutes; not part of `make test`.
+.PHONY: cluster-check
+CLUSTER_PACKAGES := slurm-wlm munge openmpi-bin libopenmpi-dev
+cluster-check: build
+	@missing=""; for p in $(CLUSTER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	bash scripts/slurm-local.sh $(BIN)/entk

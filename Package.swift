@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // OpenBLAS + the LAPACK symbols it exports (Debian libopenblas-dev); prototypes in shim.h.
@@ -25,13 +26,18 @@ let package = Package(
         // libtiff for importing TIFF image folders (Debian libtiff-dev).
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", providers: [.apt(["libtiff-dev"])]),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF"]),
+        // OpenMPI, loaded with dlopen only when entk runs under mpirun (mpi.h for the types).
+        .target(name: "CMPI", cSettings: [.unsafeFlags(["-I/usr/lib/x86_64-linux-gnu/openmpi/include",
+                                                         "-I/usr/lib/aarch64-linux-gnu/openmpi/include"])]),
+
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF",
+                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Plotting", dependencies: ["CPNG"]),
         .target(name: "TUI", dependencies: ["Plotting", "CNcursesw"]),
         .executableTarget(
             name: "Workbench",
             dependencies: [
-                "NTKEngine", "Plotting", "TUI",
+                "NTKEngine", "Plotting", "TUI", "CMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),

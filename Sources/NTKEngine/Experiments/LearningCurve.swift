@@ -72,7 +72,8 @@ public enum LearningCurve {
                            sizes: [Int], seeds: [UInt64], times: [Double?], diagReg: Double = 1e-6,
                            kernel: KernelChoice = .ntk, regressionTargets: (pool: Matrix, test: Matrix)? = nil,
                            threads: Int? = nil, progress: GramProgress = GramProgress(),
-                           onStack: ((String) -> Void)? = nil) throws -> Result {
+                           onStack: ((String) -> Void)? = nil,
+                           grams: ((NamedStack) throws -> (pool: KernelMatrices, test: KernelMatrices))? = nil) throws -> Result {
         guard poolLabels.count == pool.count, testLabels.count == test.count else {
             throw KernelError.shape("labels do not match the inputs (\(poolLabels.count) for \(pool.count), \(testLabels.count) for \(test.count))")
         }
@@ -88,8 +89,13 @@ public enum LearningCurve {
         progress.plan(total: stacks.count * (pool.count * (pool.count + 1) / 2 + test.count * pool.count))
         for st in stacks {
             onStack?(st.name)
-            let e = try GramEngine(spec: st.spec, threads: threads)
-            let kp = try e.compute(pool, progress: progress), kt = try e.compute(test, pool, progress: progress)
+            let kp: KernelMatrices, kt: KernelMatrices
+            if let grams {
+                (kp, kt) = try grams(st)  // e.g. sliced from one store-backed Gram over pool ∪ test
+            } else {
+                let e = try GramEngine(spec: st.spec, threads: threads)
+                kp = try e.compute(pool, progress: progress); kt = try e.compute(test, pool, progress: progress)
+            }
             let kPool = kernel == .ntk ? kp.ntk : kp.nngp, kTest = kernel == .ntk ? kt.ntk : kt.nngp
             for size in sizes {
                 for seed in seeds {

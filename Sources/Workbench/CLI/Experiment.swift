@@ -55,8 +55,15 @@ struct LearningCurveCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/learning-curve"
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup(title: "Tile store, MPI and Slurm: one Gram over pool ∪ test per stack, in <store>/<key> (docs/cluster.md)")
+    var storeOptions: StoreOptions
 
     func run() throws {
+        if try storeOptions.isWanted() { return try runUnderMPIIfLaunched { try runWithStore() } }
+        try runCurve(grams: nil)
+    }
+
+    func runCurve(grams: ((LearningCurve.NamedStack) throws -> (pool: KernelMatrices, test: KernelMatrices))?) throws {
         let d = dataOptions
         let data = try ExperimentData.load(d.data, size: d.size, pool: d.pool, test: d.testSize, classes: d.classes, seed: d.seed)
         guard let maxSize = sizes.max(), maxSize <= data.pool.count else {
@@ -70,9 +77,9 @@ struct LearningCurveCommand: ParsableCommand {
                                       pool: try data.batch(data.pool), poolLabels: data.pool.labels,
                                       test: try data.batch(data.test), testLabels: data.test.labels,
                                       sizes: sizes, seeds: (0..<UInt64(seeds)).map { d.seed &+ 100 &+ $0 }, times: times,
-                                      diagReg: diagReg, threads: compute.threads, progress: progress) { name in
+                                      diagReg: diagReg, threads: compute.threads, progress: progress, onStack: { name in
             if !compute.quiet { FileHandle.standardError.write(Data("computing \(name) Gram…\n".utf8)) }
-        }
+        }, grams: grams)
         for w in Set(r.warnings) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
         var series: [Series] = []
         print("stack        t       " + sizes.map { String(format: "%12d", $0) }.joined())

@@ -14,15 +14,20 @@ struct Kernel: ParsableCommand {
     var x1: String
     @Option(help: "Inputs x2 (default: x1, symmetric Gram).")
     var x2: String?
-    @Option(help: "Output folder.")
-    var out: String
+    @Option(help: "Output folder (not needed with --shard).")
+    var out: String = ""
     @Option(help: "Output dtype: float64 or float32.")
     var dtype: String = "float64"
     @Option(help: "Precision of the recursion: float64 (default) or float32 (faster, ~1e-6 relative).")
     var precision: String = "float64"
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup(title: "Tile store, MPI and Slurm (docs/cluster.md)") var storeOptions: StoreOptions
+    @Flag(help: "Only assemble the finished tiles of --store into --out (non-zero exit listing the missing tiles per shard if incomplete).")
+    var assemble = false
 
     func run() throws {
+        if try storeOptions.isWanted(assemble: assemble) { return try runUnderMPIIfLaunched { try runWithStore() } }
+        guard !out.isEmpty else { throw UserError("--out is required") }
         guard dtype == "float64" || dtype == "float32" else { throw UserError("--dtype must be float64 or float32, got \(dtype)") }
         let s = try loadSpec(spec)
         let a = try loadInputs(x1, spec: s)
