@@ -3,10 +3,10 @@ import Foundation
 import NTKEngine
 import Plotting
 
-/// `entk experiment …` — the paper's experiments, each writing CSV + PNG + SVG.
+/// `entk experiment …` — the paper's experiments, each writing CSV + PNG + SVG + PDF.
 struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run one of the paper's experiments (CSV + PNG + SVG into --out).",
+        abstract: "Run one of the paper's experiments (CSV + PNG + SVG + PDF into --out).",
         subcommands: [LearningCurveCommand.self, AugmentationCommand.self, ConvergenceCommand.self, QM9Command.self])
 }
 
@@ -30,9 +30,8 @@ func writeFigure(_ fig: LinePlotFigure, csv: String, to out: String, name: Strin
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let base = (out as NSString).appendingPathComponent(name)
     try NTKEngine.AtomicFile.write(Array(csv.utf8), to: base + ".csv")
-    try fig.writePNG(path: base + ".png")
-    try fig.writeSVG(path: base + ".svg")
-    print("wrote \(base).csv, .png, .svg")
+    for f in FigureFormat.allCases { try fig.write(f, path: base + "." + f.rawValue) }
+    print("wrote \(base).csv, .png, .svg, .pdf")
 }
 
 /// `entk experiment learning-curve`.
@@ -79,11 +78,12 @@ struct LearningCurveCommand: ParsableCommand {
         for (name, _) in named {
             for t in times {
                 let rows = r.summaries.filter { $0.stack == name && $0.time == t }.sorted { $0.size < $1.size }
-                let label = t.map { "\(name) t=\($0)" } ?? name
+                let label = t.map { "\(name), t = \(NumberText.short($0))" } ?? "\(name), t = ∞"
                 print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
                       + (t.map { String($0) } ?? "∞").padding(toLength: 7, withPad: " ", startingAt: 0) + " "
                       + rows.map { String(format: "%6.3f±%.3f", $0.mean, $0.std) }.joined(separator: " "))
-                series.append(Series(name: label, xs: rows.map { Double($0.size) }, ys: rows.map(\.mean), yerr: rows.map(\.std)))
+                series.append(Series(name: label, xs: rows.map { Double($0.size) }, ys: rows.map(\.mean), yerr: rows.map(\.std),
+                                     group: name, dashed: t != nil))
             }
         }
         let metric = r.classification ? "test accuracy" : "test MSE"
