@@ -184,7 +184,8 @@ final class CairoCanvas {
 
     /// A marker of radius `r` filled with `c` and edged in white, so crossing lines and
     /// neighbouring markers stay visible.
-    func marker(_ shape: MarkerShape, _ x: Double, _ y: Double, r: Double, _ c: RGB) {
+    /// `hollow` draws only the outline (scatter series over a line: the point beneath stays visible).
+    func marker(_ shape: MarkerShape, _ x: Double, _ y: Double, r: Double, _ c: RGB, hollow: Bool = false) {
         switch shape {
         case .circle: cairo_new_path(cr); cairo_arc(cr, x, y, r, 0, 2 * Double.pi)
         case .square: cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r)
@@ -202,6 +203,12 @@ final class CairoCanvas {
                 for (a, b) in segs { cairo_move_to(cr, a.0, a.1); cairo_line_to(cr, b.0, b.1) }
                 cairo_stroke(cr)
             }
+            return
+        }
+        if hollow {
+            setColor(c)
+            cairo_set_line_width(cr, 1.8)
+            cairo_stroke(cr)
             return
         }
         setColor(c)

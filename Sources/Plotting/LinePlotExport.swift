@@ -190,13 +190,13 @@ extension LinePlotFigure {
             }
             flush()
         }
-        for (si, s) in series.enumerated() {
+        for (si, s) in series.enumerated().sorted(by: { ($0.element.connected ? 0 : 1, $0.offset) < ($1.element.connected ? 0 : 1, $1.offset) }) {
             let st = styles[si]
             // Long connected series (spectra) get a marker every k-th point, like matplotlib's markevery.
             let every = s.connected && s.count > 40 ? (s.count + 24) / 25 : 1
             for i in stride(from: 0, to: s.count, by: every) {
                 guard let u = unitPoint(s, i), Clip.contains(u, xMin: -0.01, xMax: 1.01, yMin: -0.01, yMax: 1.01) else { continue }
-                c.marker(st.marker, X(u.0), Y(u.1), r: s.connected ? 4.2 : 5, st.color)
+                c.marker(st.marker, X(u.0), Y(u.1), r: s.connected ? 4.2 : 7, st.color, hollow: !s.connected)
             }
         }
         c.unclip()
@@ -213,7 +213,7 @@ extension LinePlotFigure {
             let st = styles[si]
             let mid = y + lh(Layout.legendSize) / 2
             if s.connected { c.polyline([(lx0 + 8, mid), (lx0 + 44, mid)], st.color, width: 2, dash: s.dashed ? [7, 4] : []) }
-            c.marker(st.marker, lx0 + 26, mid, r: 4.2, st.color)
+            c.marker(st.marker, lx0 + 26, mid, r: s.connected ? 4.2 : 6, st.color, hollow: !s.connected)
             for line in L.legend[si] {
                 c.text(line, x: lx0 + 52, y: y + Layout.legendSize, size: Layout.legendSize, color: RGB(25, 25, 25))
                 y += lh(Layout.legendSize)

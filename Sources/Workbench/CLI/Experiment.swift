@@ -132,7 +132,7 @@ struct AugmentationCommand: ParsableCommand {
         let fig = LinePlotFigure(series: [
             Series(name: "\(group) GCNN, \(data.pool.count) images", xs: xs, ys: finite.map { $0.gcnnPredictions.data[0] }),
             Series(name: "CNN, \(data.pool.count * r.group.order) augmented images", xs: xs, ys: finite.map { $0.cnnPredictions.data[0] }, connected: false),
-        ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "prediction f_t(x_test,0)"),
+        ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "prediction f_{t}(x_{test}, 0), output 0"),
            title: String(format: "GCNN vs augmented CNN (max rel. diff %.1e)", r.points.map { $0.maxDifference / max($0.scale, 1e-300) }.max() ?? 0))
         try writeFigure(fig, csv: r.csv, to: out, name: "augmentation")
     }
@@ -192,8 +192,8 @@ struct ConvergenceCommand: ParsableCommand {
         let fig = LinePlotFigure(series: [
             Series(name: "NTK", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
             Series(name: "NNGP", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
-        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "|mean empirical - exact|_F / |exact|_F", scale: .log),
-           title: String(format: "%@ on %@ %dx%d, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data, d.size, d.size, inputs, r.ntkSlope, r.nngpSlope))
+        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "‖mean empirical − exact‖_{F} / ‖exact‖_{F}", scale: .log),
+           title: String(format: "%@ on %@ %d×%d, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data, d.size, d.size, inputs, r.ntkSlope, r.nngpSlope))
         try writeFigure(fig, csv: csv, to: out, name: "convergence")
         if !(r.ntkSlope < 0) {
             throw UserError(String(format: "the NTK error does not fall with width (slope %.3f); more groups or wider networks may be needed", r.ntkSlope))

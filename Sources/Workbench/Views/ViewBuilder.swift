@@ -104,10 +104,10 @@ enum SymmetryBlocksView {
         let slice = grid.betaCount * grid.alphaCount
         let seps = (1..<grid.gammaCount).map { $0 * slice }
         let layerName = st.spec.layers.indices.contains(layer) ? st.spec.layers[layer].typeName : "?"
-        let title = "\(s.view.kernel.rawValue.uppercased())(R,R') \(st.name) after layer \(layer) (\(layerName)), SO(3) grid L=\(l), pair (\(s.view.pair.0),\(s.view.pair.1)): gamma slices of beta x alpha"
+        let title = "\(s.view.kernel.symbol)(R, R′) \(st.name) after layer \(layer) (\(layerName)), SO(3) grid L = \(l), pair (\(s.view.pair.0),\(s.view.pair.1)): γ slices of β × α"
         let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: HeatmapFigure.suggestedColormap(for: m.data),
-                                separators: seps, xLabel: "R' (gamma,beta,alpha)", yLabel: "R", quantity: s.view.kernel.symbol,
-                                rowBlockLabels: (0..<grid.gammaCount).map { "γ\($0)" }, columnBlockLabels: (0..<grid.gammaCount).map { "γ′\($0)" })
+                                separators: seps, xLabel: "R′ = (γ′, β′, α′)", yLabel: "R = (γ, β, α)", quantity: s.view.kernel.symbol,
+                                rowBlockLabels: (0..<grid.gammaCount).map { "γ_{\($0)}" }, columnBlockLabels: (0..<grid.gammaCount).map { "γ′_{\($0)}" })
         var lo = Double.infinity, hi = -Double.infinity
         for v in m.data { lo = min(lo, v); hi = max(hi, v) }
         let notes = [String(format: "%d grid points (2L−1)·2L·(2L−1); range %.3g … %.3g", m.rows, lo, hi)]
