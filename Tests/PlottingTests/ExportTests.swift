@@ -151,6 +151,28 @@ final class ExportTests: XCTestCase {
         XCTAssertNotEqual(Set([s[0].color, s[1].color, s[3].color]).count, 2)
     }
 
+    func testSignedDataGetTheDivergingMapCentredAtZero() {
+        XCTAssertEqual(HeatmapFigure.suggestedColormap(for: [0.1, 0.5, 2]).name, "viridis")
+        XCTAssertEqual(HeatmapFigure.suggestedColormap(for: [-1e-9, 0.5, 2]).name, "viridis") // rounding noise
+        XCTAssertEqual(HeatmapFigure.suggestedColormap(for: [-0.3, 0.5, .nan]).name, "RdBu")
+        let fig = HeatmapFigure(matrix: [-0.3, 0.5, 0, 1], rows: 2, cols: 2, colormap: .diverging, quantity: "ΔK")
+        XCTAssertEqual(fig.scale.unit(0), 0.5)
+        XCTAssertEqual(fig.colorbarCaption, "ΔK (linear, centred at 0)")
+        XCTAssertEqual(HeatmapFigure(matrix: [1, 2], rows: 1, cols: 2, normalization: .log, quantity: "K").colorbarCaption, "K (log scale)")
+    }
+
+    func testBlockLabelsSitOnTheirBlocksAndFallBackToIndices() throws {
+        let fig = HeatmapFigure(matrix: sampleKernel(n: 12, nanAt: nil), rows: 12, cols: 12, separators: [4, 8],
+                                rowBlockLabels: ["a", "b", "c"])
+        let L = try HeatmapFigure.Layout(fig, maxEntries: 512, measure: CairoCanvas.measuring())
+        XCTAssertEqual(L.rowTicks.map(\.0), [2, 6, 10])
+        XCTAssertEqual(L.colTicks.map(\.1), ["a", "b", "c"])
+        let wrong = HeatmapFigure(matrix: sampleKernel(n: 12, nanAt: nil), rows: 12, cols: 12, separators: [4, 8],
+                                  rowBlockLabels: ["a", "b"])
+        let W = try HeatmapFigure.Layout(wrong, maxEntries: 512, measure: CairoCanvas.measuring())
+        XCTAssertEqual(W.rowTicks.first?.1, "0")
+    }
+
     func testAtomicWritesLeaveNoTemporaries() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("entk-plot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
