@@ -48,7 +48,7 @@ let package = Package(
 
         // Snapshot assertions shared by the Plotting, TUI and Workbench tests.
         .target(name: "SnapshotSupport", dependencies: ["Plotting"], path: "Tests/SnapshotSupport"),
-        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"], exclude: ["IO/Fixtures"]),
+        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine", "CZlibShim"], exclude: ["IO/Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CCairo", "CPNG", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport"], exclude: ["Views/__Snapshots__"]),

@@ -140,6 +140,30 @@ final class ExportTests: XCTestCase {
         }
     }
 
+    /// The image writer's row stride at the edges: one-row, one-column and odd-width matrices
+    /// keep the first and last entry's colour at their cell centres.
+    func testHeatmapImageEdges() throws {
+        for (rows, cols) in [(1, 7), (5, 1), (3, 13), (1, 1)] {
+            let m = (0..<(rows * cols)).map(Double.init)
+            let fig = HeatmapFigure(matrix: m, rows: rows, cols: cols)
+            let L = try HeatmapFigure.Layout(fig, maxEntries: 512, measure: CairoCanvas.measuring())
+            var img = png_image()
+            img.version = UInt32(PNG_IMAGE_VERSION)
+            let png = try fig.pngData()
+            XCTAssertNotEqual(png.withUnsafeBytes { png_image_begin_read_from_memory(&img, $0.baseAddress, $0.count) }, 0)
+            img.format = UInt32(PNG_FORMAT_RGB)
+            var rgb = [UInt8](repeating: 0, count: Int(img.width) * Int(img.height) * 3)
+            XCTAssertNotEqual(rgb.withUnsafeMutableBytes { png_image_finish_read(&img, nil, $0.baseAddress, 0, nil) }, 0)
+            for k in [0, rows * cols - 1] {
+                let cw = L.mapW / Double(cols), ch = L.mapH / Double(rows)
+                let cx = L.mapX + (Double(k % cols) + 0.5) * cw, cy = L.mapY + (Double(k / cols) + 0.5) * ch
+                let i = (Int(cy * 2) * Int(img.width) + Int(cx * 2)) * 3
+                let want = rows * cols == 1 ? Colormap.viridis.color(at: 0.5) : Colormap.viridis.color(at: Double(k) / Double(rows * cols - 1))
+                XCTAssertEqual(RGB(rgb[i], rgb[i + 1], rgb[i + 2]), want, "\(rows)×\(cols) entry \(k)")
+            }
+        }
+    }
+
     func testSeriesOfOneGroupShareColourAndMarker() {
         let fig = LinePlotFigure(series: [
             Series(name: "CNN t=∞", xs: [1], ys: [1], group: "CNN"), Series(name: "C4 t=∞", xs: [1], ys: [1], group: "C4"),

@@ -72,6 +72,18 @@ final class NPZTests: XCTestCase {
         }
     }
 
+    func testLargeMembersRoundTripAcrossReadChunks() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = dir.appendingPathComponent("big.npz").path
+        let a = try NPYArray(shape: [300, 347], data: (0..<(300 * 347)).map { Double($0) * 0.25 - 7 })
+        let b = try NPYArray(shape: [1], data: [42])
+        try NPZ.write(["a": a, "b": b], to: p)
+        let z = try NPZ.read(path: p)
+        XCTAssertEqual(z["a"], a)
+        XCTAssertEqual(z["b"], b)
+    }
+
     func testWriteReadRoundTrip() throws {
         let dir = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

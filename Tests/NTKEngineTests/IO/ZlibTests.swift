@@ -1,3 +1,4 @@
+import CZlibShim
 import Foundation
 import XCTest
 @testable import NTKEngine
@@ -49,5 +50,22 @@ final class ZlibTests: XCTestCase {
         // CRC-32 check value of the standard (ITU-T V.42 / zlib): "123456789" → CBF43926.
         XCTAssertEqual(Zlib.crc32(Array("123456789".utf8)), 0xCBF4_3926)
         XCTAssertEqual(Zlib.crc32([]), 0)
+    }
+
+    /// Round trips through zlib's own compressor at the edges of the 64 KiB output chunk the
+    /// inflater fills (0, 1, chunk − 1, chunk, chunk + 1 and several chunks).
+    func testRoundTripAcrossOutputChunkBoundaries() throws {
+        for n in [0, 1, 65_535, 65_536, 65_537, 200_003] {
+            let data = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+            var bound = compressBound(uLong(n))
+            var z = [UInt8](repeating: 0, count: Int(bound))
+            let rc = z.withUnsafeMutableBufferPointer { zb in
+                data.withUnsafeBufferPointer { db in compress2(zb.baseAddress, &bound, db.baseAddress, uLong(n), 6) }
+            }
+            XCTAssertEqual(rc, Z_OK)
+            let out = try Zlib.inflate(Array(z.prefix(Int(bound))), source: "t")
+            XCTAssertEqual(out.count, n)
+            XCTAssertTrue(out == data, "size \(n)")
+        }
     }
 }
