@@ -269,7 +269,13 @@ final class CairoCanvas {
     static func runs(_ s: String) -> [Run] {
         var out: [Run] = []
         var cur = ""
-        let chars = Array(s)
+        var chars = Array(s)
+        // A hyphen used as a minus sign (after a space, "(", "=" or at the start, before a
+        // digit) is typeset as the minus sign U+2212.
+        for i in chars.indices where chars[i] == "-" && i + 1 < chars.count && chars[i + 1].isNumber
+            && (i == 0 || [" ", "(", "=", ","].contains(chars[i - 1])) {
+            chars[i] = "−"
+        }
         var i = 0
         while i < chars.count {
             let c = chars[i]

@@ -166,7 +166,7 @@ extension LinePlotFigure {
             if s.connected && band.count >= 2 {
                 let sorted = band.sorted { $0.0 < $1.0 }
                 let pts = sorted.map { (X(clampU($0.0)), Y($0.2)) } + sorted.reversed().map { (X(clampU($0.0)), Y($0.1)) }
-                c.fillPolygon(pts, st.color, alpha: 0.16)
+                c.fillPolygon(pts, st.color, alpha: s.dashed ? 0.07 : 0.15) // lighter for the dashed (finite-t) companions
             } else {
                 for b in band {
                     let x = X(clampU(b.0))

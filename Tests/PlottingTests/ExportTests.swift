@@ -268,5 +268,6 @@ final class FigureAxisTests: XCTestCase {
         XCTAssertEqual(CairoCanvas.runs("Θ_{r,r′}(t)").map(\.shift), [0, -1, 0])
         XCTAssertEqual(CairoCanvas.plain("x^{2} + a_b"), "x2 + a_b")
         XCTAssertEqual(CairoCanvas.plain("open _{ brace"), "open _{ brace")
+        XCTAssertEqual(CairoCanvas.plain("slope -0.49, gcnn-c4, 1e-18, (-2)"), "slope −0.49, gcnn-c4, 1e-18, (−2)")
     }
 }
