@@ -13,7 +13,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // SHA-256 content keys (Gram cache, tile store); `import Crypto`.
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // The ZIP container of .npz files (central directory, zip64, deflate, CRC-32).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // OpenBLAS + the LAPACK symbols it exports (Debian libopenblas-dev); prototypes in shim.h.
@@ -21,8 +24,12 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         // Wide-character ncurses: a C target so edits to the shim header are dependency-tracked.
         .target(name: "CNcursesw", linkerSettings: [.linkedLibrary("ncursesw")]),
-        // libpng for PNG export (Debian libpng-dev).
+        // libpng for reading/writing image data (Debian libpng-dev).
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        // zlib for gzip/zlib streams (.gz IDX and CSV files) (Debian zlib1g-dev).
+        .systemLibrary(name: "CZlibShim", path: "Sources/CZlibShim", providers: [.apt(["zlib1g-dev"])]),
+        // Cairo draws every exported figure: PNG, SVG and PDF (Debian libcairo2-dev).
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", providers: [.apt(["libcairo2-dev"])]),
         // libtiff for importing TIFF image folders (Debian libtiff-dev).
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", providers: [.apt(["libtiff-dev"])]),
 
@@ -30,22 +37,24 @@ let package = Package(
         .target(name: "CMPI", cSettings: [.unsafeFlags(["-I/usr/lib/x86_64-linux-gnu/openmpi/include",
                                                          "-I/usr/lib/aarch64-linux-gnu/openmpi/include"])]),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF",
-                                                  .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Plotting", dependencies: ["CPNG"]),
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CZlibShim",
+                                                  .product(name: "Crypto", package: "swift-crypto"),
+                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Plotting", dependencies: ["CCairo"]),
         .target(name: "TUI", dependencies: ["Plotting", "CNcursesw"]),
         .executableTarget(
             name: "Workbench",
             dependencies: [
                 "NTKEngine", "Plotting", "TUI", "CMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),
 
         // Snapshot assertions shared by the Plotting, TUI and Workbench tests.
         .target(name: "SnapshotSupport", dependencies: ["Plotting"], path: "Tests/SnapshotSupport"),
-        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine"], exclude: ["IO/Fixtures"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CPNG", "SnapshotSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine", "CZlibShim"], exclude: ["IO/Fixtures"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CCairo", "CPNG", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport"], exclude: ["Views/__Snapshots__"]),
     ],

@@ -20,13 +20,21 @@ public struct HeatmapFigure: Sendable {
     public var columnSeparators: [Int]?
     public var xLabel: String?
     public var yLabel: String?
+    /// What the values are ("Θ", "K"): labels the colour bar of exported figures.
+    public var quantity: String?
+    /// Names of the row blocks (one per block between `separators`, e.g. "r = 0" … for the
+    /// (r, r′) blocks, or class names); drawn instead of index ticks in exported figures.
+    public var rowBlockLabels: [String]?
+    /// Names of the column blocks (defaults to `rowBlockLabels` for square matrices).
+    public var columnBlockLabels: [String]?
 
     /// `matrix.count` must be `rows * cols`; missing entries are treated as NaN and extra
     /// entries ignored, so a malformed input shows up visibly instead of crashing.
     public init(matrix: [Double], rows: Int, cols: Int, title: String = "",
                 colormap: Colormap = .viridis, normalization: Normalization = .linear,
                 separators: [Int] = [], columnSeparators: [Int]? = nil,
-                xLabel: String? = nil, yLabel: String? = nil) {
+                xLabel: String? = nil, yLabel: String? = nil, quantity: String? = nil,
+                rowBlockLabels: [String]? = nil, columnBlockLabels: [String]? = nil) {
         let r = max(0, rows), c = max(0, cols)
         var m = Array(matrix.prefix(r * c))
         if m.count < r * c { m += Array(repeating: .nan, count: r * c - m.count) }
@@ -34,6 +42,7 @@ public struct HeatmapFigure: Sendable {
         self.title = title; self.colormap = colormap; self.normalization = normalization
         self.separators = separators; self.columnSeparators = columnSeparators
         self.xLabel = xLabel; self.yLabel = yLabel
+        self.quantity = quantity; self.rowBlockLabels = rowBlockLabels; self.columnBlockLabels = columnBlockLabels
     }
 
     /// The colour scale resolved for this matrix.
@@ -207,69 +216,6 @@ public struct HeatmapFigure: Sendable {
         return ramp[i]
     }
 
-    // MARK: exports
-
-    /// Vector scene used by PNG and SVG export. At most `maxEntries` matrix entries per
-    /// side are drawn (block-averaged beyond that, stated in the title).
-    public func scene(maxEntries: Int = 512) -> Scene {
-        let sc = scale
-        let cw = Double(Scene.charWidth)
-        let f = Downsample.factor(rows: rows, cols: cols, maxRows: maxEntries, maxCols: maxEntries)
-        let ds = Downsample.blockMean(matrix, rows: max(1, rows), cols: max(1, cols), factor: f)
-        let cellPx = max(1.0, (512.0 / Double(max(ds.rows, ds.cols))).rounded(.down))
-        let mapW = Double(ds.cols) * cellPx, mapH = Double(ds.rows) * cellPx
-        let left = 20.0 + Double(String(max(0, rows - 1)).count) * cw + 8 + (yLabel == nil ? 0 : 20)
-        let top = 40.0
-        let lo = NumberFormat.compact(sc.low), hi = NumberFormat.compact(sc.high)
-        let barX = left + mapW + 24
-        let labelW = Double(max(lo.count, hi.count, sc.normalization.label.count)) * cw
-        let width = Int(barX + 24 + 8 + labelW + 20)
-        let height = Int(top + mapH + (xLabel == nil ? 40 : 64))
-        var s = Scene(width: width, height: height)
-        let ink = RGB(20, 20, 20)
-        s.items.append(.text(x: left, y: 26, displayTitle(factor: f, unicode: false), color: ink, anchor: .start, bold: true))
-        for i in 0..<ds.rows {
-            for j in 0..<ds.cols {
-                let t = sc.unit(ds.values[i * ds.cols + j])
-                s.items.append(.rect(x: left + Double(j) * cellPx, y: top + Double(i) * cellPx, width: cellPx, height: cellPx, fill: colormap.color(at: t)))
-            }
-        }
-        let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
-        for b in separators where b > 0 && b < rows {
-            let y = top + Double(b) / Double(f) * cellPx
-            s.items.append(.line(x1: left, y1: y, x2: left + mapW, y2: y, color: sepColor, width: 1))
-        }
-        for b in colSeparators where b > 0 && b < cols {
-            let x = left + Double(b) / Double(f) * cellPx
-            s.items.append(.line(x1: x, y1: top, x2: x, y2: top + mapH, color: sepColor, width: 1))
-        }
-        // Axis index labels.
-        s.items.append(.text(x: left - 6, y: top + 12, "0", color: ink, anchor: .end, bold: false))
-        s.items.append(.text(x: left - 6, y: top + mapH, String(max(0, rows - 1)), color: ink, anchor: .end, bold: false))
-        s.items.append(.text(x: left, y: top + mapH + 20, "0", color: ink, anchor: .start, bold: false))
-        s.items.append(.text(x: left + mapW, y: top + mapH + 20, String(max(0, cols - 1)), color: ink, anchor: .end, bold: false))
-        if let xl = xLabel { s.items.append(.text(x: left + mapW / 2, y: top + mapH + 44, xl, color: ink, anchor: .middle, bold: false)) }
-        if let yl = yLabel { s.items.append(.text(x: 14, y: top + mapH / 2, String(yl.prefix(3)), color: ink, anchor: .start, bold: false)) }
-        // Colorbar.
-        let steps = 64
-        for k in 0..<steps {
-            let t = 1 - (Double(k) + 0.5) / Double(steps)
-            s.items.append(.rect(x: barX, y: top + Double(k) * mapH / Double(steps), width: 20, height: mapH / Double(steps) + 0.5, fill: colormap.color(at: t)))
-        }
-        s.items.append(.text(x: barX + 28, y: top + 12, hi, color: ink, anchor: .start, bold: false))
-        s.items.append(.text(x: barX + 28, y: top + mapH, lo, color: ink, anchor: .start, bold: false))
-        s.items.append(.text(x: barX + 28, y: top + mapH / 2 + 6, sc.normalization.label, color: ink, anchor: .start, bold: false))
-        return s
-    }
-
-    /// PNG bytes of `scene()`.
-    public func pngData() throws -> [UInt8] { try PNGEncoder.encode(RasterImage(scene: scene())) }
-    /// Writes the PNG atomically.
-    public func writePNG(path: String) throws { try AtomicFile.write(pngData(), to: path) }
-    /// Standalone SVG document (at most 256 entries per side as rects).
-    public func svg() -> String { SVGWriter.svg(scene(maxEntries: 256)) }
-    /// Writes the SVG atomically.
-    public func writeSVG(path: String) throws { try AtomicFile.write(svg(), to: path) }
 
     /// The full-resolution matrix as CSV, one matrix row per line, no header.
     public func csv() -> String {

@@ -9,10 +9,17 @@ public struct Series: Sendable {
     public var yerr: [Double]?
     /// Draw connecting lines (false = scatter plot, markers only).
     public var connected: Bool
+    /// Series with the same group (e.g. one model at several training times t) share colour
+    /// and marker in exported figures; nil = a group of its own.
+    public var group: String?
+    /// Dashed line in exported figures (e.g. finite t, where t = ∞ is solid).
+    public var dashed: Bool
 
     /// Points beyond `min(xs.count, ys.count)` are ignored.
-    public init(name: String, xs: [Double], ys: [Double], yerr: [Double]? = nil, connected: Bool = true) {
+    public init(name: String, xs: [Double], ys: [Double], yerr: [Double]? = nil, connected: Bool = true,
+                group: String? = nil, dashed: Bool = false) {
         self.name = name; self.xs = xs; self.ys = ys; self.yerr = yerr; self.connected = connected
+        self.group = group; self.dashed = dashed
     }
 
     var count: Int { min(xs.count, ys.count) }
@@ -198,92 +205,6 @@ public struct LinePlotFigure: Sendable {
         }
     }
 
-    // MARK: exports
-
-    /// Vector scene used by PNG and SVG export (`width`×`height` pixels).
-    public func scene(width: Int = 800, height: Int = 500) -> Scene {
-        var s = Scene(width: width, height: height)
-        let ink = RGB(20, 20, 20), grid = RGB(225, 225, 225)
-        let cw = Double(Scene.charWidth)
-        let plotTop = 64.0, plotBottom = Double(height) - (xAxis.label.isEmpty ? 40 : 64)
-        let ph = plotBottom - plotTop
-        let yr = yAxis.resolve(values: allY, targetTicks: max(2, Int(ph / 60)))
-        let left = 16 + Double(yr.tickLabels.map(\.count).max() ?? 1) * cw + 10 + (yAxis.label.isEmpty ? 0 : 4)
-        let right = Double(width) - 20
-        let pw = right - left
-        let xr = xAxis.resolve(values: allX, targetTicks: max(2, Int(pw / 100)))
-        func X(_ v: Double) -> Double? { xr.unit(v).map { left + $0 * pw } }
-        func Y(_ v: Double) -> Double? { yr.unit(v).map { plotBottom - $0 * ph } }
-        func P(_ u: (Double, Double)) -> (Double, Double) { (left + u.0 * pw, plotBottom - u.1 * ph) }
-
-        s.items.append(.text(x: Double(width) / 2, y: 26, title, color: ink, anchor: .middle, bold: true))
-        if !yAxis.label.isEmpty { s.items.append(.text(x: 16, y: plotTop - 18, yAxis.label, color: ink, anchor: .start, bold: false)) }
-        for (v, l) in zip(yr.ticks, yr.tickLabels) {
-            guard let y = Y(v) else { continue }
-            s.items.append(.line(x1: left, y1: y, x2: right, y2: y, color: grid, width: 1))
-            s.items.append(.line(x1: left - 5, y1: y, x2: left, y2: y, color: ink, width: 1))
-            s.items.append(.text(x: left - 8, y: y + 6, l, color: ink, anchor: .end, bold: false))
-        }
-        for (v, l) in zip(xr.ticks, xr.tickLabels) {
-            guard let x = X(v) else { continue }
-            s.items.append(.line(x1: x, y1: plotTop, x2: x, y2: plotBottom, color: grid, width: 1))
-            s.items.append(.line(x1: x, y1: plotBottom, x2: x, y2: plotBottom + 5, color: ink, width: 1))
-            s.items.append(.text(x: x, y: plotBottom + 22, l, color: ink, anchor: .middle, bold: false))
-        }
-        s.items.append(.line(x1: left, y1: plotTop, x2: left, y2: plotBottom, color: ink, width: 1))
-        s.items.append(.line(x1: left, y1: plotBottom, x2: right, y2: plotBottom, color: ink, width: 1))
-        if !xAxis.label.isEmpty { s.items.append(.text(x: left + pw / 2, y: plotBottom + 46, xAxis.label, color: ink, anchor: .middle, bold: false)) }
-
-        for (si, sr) in series.enumerated() {
-            let st = SeriesStyle.forIndex(si)
-            var runs: [[(Double, Double)]] = []
-            var prev: (Double, Double)? = nil
-            for i in 0..<sr.count {
-                let u: (Double, Double)? = xr.unit(sr.xs[i]).flatMap { ux in yr.unit(sr.ys[i]).map { (ux, $0) } }
-                if let u {
-                    if sr.connected, let q = prev, let c = Clip.segment(q, u) {
-                        let a = P(c.0), b = P(c.1)
-                        if let last = runs.last?.last, abs(last.0 - a.0) < 1e-9, abs(last.1 - a.1) < 1e-9 {
-                            runs[runs.count - 1].append(b)
-                        } else {
-                            runs.append([a, b])
-                        }
-                    }
-                    if let e = sr.err(i), let hi = yr.unit(sr.ys[i] + e),
-                       let c = Clip.segment((u.0, yr.unit(sr.ys[i] - e) ?? -1), (u.0, hi)) {
-                        let a = P(c.0), b = P(c.1)
-                        s.items.append(.line(x1: a.0, y1: a.1, x2: b.0, y2: b.1, color: st.color, width: 1))
-                        for y in [a.1, b.1] { s.items.append(.line(x1: a.0 - 4, y1: y, x2: a.0 + 4, y2: y, color: st.color, width: 1)) }
-                    }
-                }
-                prev = u
-            }
-            for r in runs { s.items.append(.polyline(points: r, color: st.color, width: 2)) }
-            for i in 0..<sr.count {
-                guard let ux = xr.unit(sr.xs[i]), let uy = yr.unit(sr.ys[i]), Clip.contains((ux, uy)) else { continue }
-                let p = P((ux, uy))
-                s.items.append(.marker(x: p.0, y: p.1, st.marker, color: st.color, size: 8))
-            }
-        }
-        // Legend, top-right inside the plot area.
-        let legendW = Double((series.map(\.name.count).max() ?? 0) + 3) * cw + 12
-        let lx = right - legendW - 6
-        if !series.isEmpty {
-            s.items.append(.rect(x: lx, y: plotTop + 6, width: legendW, height: Double(series.count) * 20 + 8, fill: RGB(250, 250, 250)))
-        }
-        for (si, sr) in series.enumerated() {
-            let st = SeriesStyle.forIndex(si)
-            let y = plotTop + 20 + Double(si) * 20
-            s.items.append(.marker(x: lx + 14, y: y - 4, st.marker, color: st.color, size: 8))
-            s.items.append(.text(x: lx + 28, y: y + 2, sr.name, color: ink, anchor: .start, bold: false))
-        }
-        return s
-    }
-
-    public func pngData() throws -> [UInt8] { try PNGEncoder.encode(RasterImage(scene: scene())) }
-    public func writePNG(path: String) throws { try AtomicFile.write(pngData(), to: path) }
-    public func svg() -> String { SVGWriter.svg(scene()) }
-    public func writeSVG(path: String) throws { try AtomicFile.write(svg(), to: path) }
 
     /// Long-format CSV: `series,x,y,yerr` (yerr empty when absent).
     public func csv() -> String {

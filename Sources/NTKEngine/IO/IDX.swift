@@ -6,7 +6,7 @@ public enum IDX {
     /// Reads an IDX file (plain or `.gz`) into an array; values keep their stored scale
     /// (pixels 0…255), `dtype` says what the file held.
     public static func read(path: String) throws -> NPYArray {
-        let bytes = try Inflate.autoDetect(AtomicFile.read(path), source: path)
+        let bytes = try Zlib.gunzipIfCompressed(AtomicFile.read(path), source: path)
         var c = ByteCursor(bytes, path: path)
         guard try c.u8("magic") == 0, try c.u8("magic") == 0 else { throw DataError(path: path, "not an IDX file (bad magic)") }
         let type = try c.u8("type")

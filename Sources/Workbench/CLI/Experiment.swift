@@ -3,10 +3,10 @@ import Foundation
 import NTKEngine
 import Plotting
 
-/// `entk experiment …` — the paper's experiments, each writing CSV + PNG + SVG.
+/// `entk experiment …` — the paper's experiments, each writing CSV + PNG + SVG + PDF.
 struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run one of the paper's experiments (CSV + PNG + SVG into --out).",
+        abstract: "Run one of the paper's experiments (CSV + PNG + SVG + PDF into --out).",
         subcommands: [LearningCurveCommand.self, AugmentationCommand.self, ConvergenceCommand.self, QM9Command.self])
 }
 
@@ -30,9 +30,8 @@ func writeFigure(_ fig: LinePlotFigure, csv: String, to out: String, name: Strin
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let base = (out as NSString).appendingPathComponent(name)
     try NTKEngine.AtomicFile.write(Array(csv.utf8), to: base + ".csv")
-    try fig.writePNG(path: base + ".png")
-    try fig.writeSVG(path: base + ".svg")
-    print("wrote \(base).csv, .png, .svg")
+    for f in FigureFormat.allCases { try fig.write(f, path: base + "." + f.rawValue) }
+    print("wrote \(base).csv, .png, .svg, .pdf")
 }
 
 /// `entk experiment learning-curve`.
@@ -86,11 +85,12 @@ struct LearningCurveCommand: ParsableCommand {
         for (name, _) in named {
             for t in times {
                 let rows = r.summaries.filter { $0.stack == name && $0.time == t }.sorted { $0.size < $1.size }
-                let label = t.map { "\(name) t=\($0)" } ?? name
+                let label = t.map { "\(name), t = \(NumberText.short($0))" } ?? "\(name), t = ∞"
                 print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + " "
                       + (t.map { String($0) } ?? "∞").padding(toLength: 7, withPad: " ", startingAt: 0) + " "
                       + rows.map { String(format: "%6.3f±%.3f", $0.mean, $0.std) }.joined(separator: " "))
-                series.append(Series(name: label, xs: rows.map { Double($0.size) }, ys: rows.map(\.mean), yerr: rows.map(\.std)))
+                series.append(Series(name: label, xs: rows.map { Double($0.size) }, ys: rows.map(\.mean), yerr: rows.map(\.std),
+                                     group: name, dashed: t != nil))
             }
         }
         let metric = r.classification ? "test accuracy" : "test MSE"
@@ -139,7 +139,7 @@ struct AugmentationCommand: ParsableCommand {
         let fig = LinePlotFigure(series: [
             Series(name: "\(group) GCNN, \(data.pool.count) images", xs: xs, ys: finite.map { $0.gcnnPredictions.data[0] }),
             Series(name: "CNN, \(data.pool.count * r.group.order) augmented images", xs: xs, ys: finite.map { $0.cnnPredictions.data[0] }, connected: false),
-        ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "prediction f_t(x_test,0)"),
+        ], xAxis: Axis(label: "training time t", scale: .log), yAxis: Axis(label: "prediction f_{t}(x_{test}, 0), output 0"),
            title: String(format: "GCNN vs augmented CNN (max rel. diff %.1e)", r.points.map { $0.maxDifference / max($0.scale, 1e-300) }.max() ?? 0))
         try writeFigure(fig, csv: r.csv, to: out, name: "augmentation")
     }
@@ -199,8 +199,8 @@ struct ConvergenceCommand: ParsableCommand {
         let fig = LinePlotFigure(series: [
             Series(name: "NTK", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
             Series(name: "NNGP", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
-        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "|mean empirical - exact|_F / |exact|_F", scale: .log),
-           title: String(format: "%@ on %@ %dx%d, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data, d.size, d.size, inputs, r.ntkSlope, r.nngpSlope))
+        ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "‖mean empirical − exact‖_{F} / ‖exact‖_{F}", scale: .log),
+           title: String(format: "%@ on %@ %d×%d, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data, d.size, d.size, inputs, r.ntkSlope, r.nngpSlope))
         try writeFigure(fig, csv: csv, to: out, name: "convergence")
         if !(r.ntkSlope < 0) {
             throw UserError(String(format: "the NTK error does not fall with width (slope %.3f); more groups or wider networks may be needed", r.ntkSlope))

@@ -5,7 +5,7 @@ import Foundation
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay a session: interactively (Space steps, p plays/pauses) or headless.",
-        discussion: "--headless runs without a terminal, waits for every job, writes each view visited as PNG, SVG, CSV (+ .npy, .txt) and summary.json into --out, and exits 1 if any line or command failed.")
+        discussion: "--headless runs without a terminal, waits for every job, writes each view visited as PNG, SVG, PDF, CSV (+ .npy, .txt) and summary.json into --out, and exits 1 if any line or command failed.")
 
     @Argument(help: "Session file (.jsonl).")
     var file: String

@@ -57,7 +57,7 @@ enum CommandRegistry {
         CommandSpec(name: "view.kernel", keys: [.char("t")], pane: nil, description: "Toggle K (NNGP) / Θ (NTK) (kernel=ntk|nngp)", logged: true),
         CommandSpec(name: "view.pair", keys: [], pane: nil, description: "Choose the input pair of the blocks/invariance views (i=, j=)", logged: true),
         CommandSpec(name: "view.layer", keys: [], pane: nil, description: "Choose the layer of the blocks view (layer=)", logged: true),
-        CommandSpec(name: "export", keys: [.char("e")], pane: nil, description: "Export the current view as PNG, SVG, CSV (+ .npy for matrices, .txt) (dir=)", logged: true),
+        CommandSpec(name: "export", keys: [.char("e")], pane: nil, description: "Export the current view as PNG, SVG, PDF, CSV (+ .npy for matrices, .txt) (dir=)", logged: true),
         CommandSpec(name: "replay.step", keys: [.char(" ")], pane: nil, description: "Replay: run the next recorded command", logged: false),
         CommandSpec(name: "replay.toggle", keys: [.char("p")], pane: nil, description: "Replay: play / pause", logged: false),
     ]

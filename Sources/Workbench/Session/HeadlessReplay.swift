@@ -12,7 +12,7 @@ final class InterruptFlag: Sendable {
 }
 
 /// `entk replay FILE --headless --out DIR`: replays a session without a terminal, waits for
-/// every job, writes every view it visits as PNG, SVG, CSV (+ .npy, .txt) and a
+/// every job, writes every view it visits as PNG, SVG, PDF, CSV (+ .npy, .txt) and a
 /// `summary.json`, and reports failure (non-zero exit) if any line or command failed.
 enum HeadlessReplay {
     struct Step {

@@ -14,16 +14,19 @@ enum Figure: Sendable {
         }
     }
 
-    /// Writes `base.png`, `base.svg`, `base.csv` (and `base.npy` for matrices); returns the paths.
+    /// Writes `base.png`, `base.svg`, `base.pdf` (all drawn through Cairo), `base.csv` (and
+    /// `base.npy` for matrices); returns the paths.
     func export(base: String) throws -> [String] {
         switch self {
         case .heatmap(let h):
-            try h.writePNG(path: base + ".png"); try h.writeSVG(path: base + ".svg"); try h.writeCSV(path: base + ".csv")
+            for f in FigureFormat.allCases { try h.write(f, path: base + "." + f.rawValue) }
+            try h.writeCSV(path: base + ".csv")
             try NPY.write(try NPYArray(shape: [h.rows, h.cols], data: h.matrix), to: base + ".npy")
-            return ["png", "svg", "csv", "npy"].map { base + "." + $0 }
+            return ["png", "svg", "pdf", "csv", "npy"].map { base + "." + $0 }
         case .line(let l):
-            try l.writePNG(path: base + ".png"); try l.writeSVG(path: base + ".svg"); try l.writeCSV(path: base + ".csv")
-            return ["png", "svg", "csv"].map { base + "." + $0 }
+            for f in FigureFormat.allCases { try l.write(f, path: base + "." + f.rawValue) }
+            try l.writeCSV(path: base + ".csv")
+            return ["png", "svg", "pdf", "csv"].map { base + "." + $0 }
         }
     }
 }

@@ -47,8 +47,11 @@ enum GramView {
         let mat = s.view.kernel == .ntk ? m.ntk : m.nngp
         let (sorted, seps) = sortedByClass(mat, labels: labels)
         let title = "\(s.view.kernel.symbol) \(st.name) — \(s.data.summary) — classes \(names.prefix(s.data.classes).joined(separator: ","))"
+        let present = Array(Set(labels)).sorted()
+        let classNames = present.map { names.indices.contains($0) ? names[$0] : "class \($0)" }
         let fig = HeatmapFigure(matrix: sorted.data, rows: sorted.rows, cols: sorted.cols, title: title,
-                                colormap: .viridis, separators: seps, xLabel: "x′ (by class)", yLabel: "x")
+                                colormap: HeatmapFigure.suggestedColormap(for: sorted.data), separators: seps, xLabel: "x′ (by class)", yLabel: "x",
+                                quantity: s.view.kernel.symbol, rowBlockLabels: classNames.count == seps.count + 1 ? classNames : nil)
         return ViewContent(figures: [NamedFigure(name: "gram-\(s.view.kernel.rawValue)-\(st.name)", figure: .heatmap(fig))])
     }
 
@@ -85,8 +88,9 @@ enum SymmetryBlocksView {
         let seps = g > 1 ? (1..<g).map { $0 * p } : []
         let layerName = st.spec.layers.indices.contains(layer) ? st.spec.layers[layer].typeName : "?"
         let title = "\(s.view.kernel.symbol)_{r,r′}(t,t′) \(st.name) after layer \(layer) (\(layerName)) \(ik.shape), pair (\(s.view.pair.0),\(s.view.pair.1)) — \(ik.group.name): \(g)×\(g) blocks of \(p)×\(p)"
-        let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: .viridis,
-                                separators: seps, xLabel: "(r′, t′)", yLabel: "(r, t)")
+        let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: HeatmapFigure.suggestedColormap(for: m.data),
+                                separators: seps, xLabel: "(r′, t′)", yLabel: "(r, t)", quantity: s.view.kernel.symbol,
+                                rowBlockLabels: (0..<g).map { "r = \($0)" }, columnBlockLabels: (0..<g).map { "r′ = \($0)" })
         var notes: [String] = []
         if g > 1 { notes.append(String(format: "block-circulance defect max|B(r,r′) − B(0,r′r⁻¹)| = %.2e", circulanceDefect(m, group: ik.group, p: p))) }
         return ViewContent(figures: [NamedFigure(name: "symmetry-blocks-\(s.view.kernel.rawValue)-\(st.name)-L\(layer)", figure: .heatmap(fig))], notes: notes)
@@ -100,9 +104,10 @@ enum SymmetryBlocksView {
         let slice = grid.betaCount * grid.alphaCount
         let seps = (1..<grid.gammaCount).map { $0 * slice }
         let layerName = st.spec.layers.indices.contains(layer) ? st.spec.layers[layer].typeName : "?"
-        let title = "\(s.view.kernel.rawValue.uppercased())(R,R') \(st.name) after layer \(layer) (\(layerName)), SO(3) grid L=\(l), pair (\(s.view.pair.0),\(s.view.pair.1)): gamma slices of beta x alpha"
-        let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: .viridis,
-                                separators: seps, xLabel: "R' (gamma,beta,alpha)", yLabel: "R")
+        let title = "\(s.view.kernel.symbol)(R, R′) \(st.name) after layer \(layer) (\(layerName)), SO(3) grid L = \(l), pair (\(s.view.pair.0),\(s.view.pair.1)): γ slices of β × α"
+        let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: HeatmapFigure.suggestedColormap(for: m.data),
+                                separators: seps, xLabel: "R′ = (γ′, β′, α′)", yLabel: "R = (γ, β, α)", quantity: s.view.kernel.symbol,
+                                rowBlockLabels: (0..<grid.gammaCount).map { "γ_{\($0)}" }, columnBlockLabels: (0..<grid.gammaCount).map { "γ′_{\($0)}" })
         var lo = Double.infinity, hi = -Double.infinity
         for v in m.data { lo = min(lo, v); hi = max(hi, v) }
         let notes = [String(format: "%d grid points (2L−1)·2L·(2L−1); range %.3g … %.3g", m.rows, lo, hi)]
@@ -137,8 +142,8 @@ enum InvarianceView {
             m = snappedToMean(m)
             let title = String(format: "%@ %@(g·x,h·x′) %@, pair (%d,%d): spread %@", (c.stack?.name ?? "?"), s.view.kernel.symbol, g,
                                s.view.pair.0, s.view.pair.1, spreadText(sp))
-            let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: .viridis,
-                                    xLabel: "h", yLabel: "g")
+            let fig = HeatmapFigure(matrix: m.data, rows: m.rows, cols: m.cols, title: title, colormap: HeatmapFigure.suggestedColormap(for: m.data),
+                                    xLabel: "h", yLabel: "g", quantity: s.view.kernel.symbol)
             out.figures.append(NamedFigure(name: "invariance-\(s.view.kernel.rawValue)-\((c.stack?.name ?? "?"))", figure: .heatmap(fig)))
             out.notes.append(String(format: "%@: (max−min)/mean = %@ — %@", (c.stack?.name ?? "?"), spreadText(sp), sp < 1e-6 ? "invariant" : "not invariant"))
         }
@@ -203,7 +208,8 @@ enum LearningCurveView {
                 out.notes.append(ViewBuilder.pending(s, c)); continue
             }
             for l in lines {
-                series.append(Series(name: lines.count > 1 ? "\((c.stack?.name ?? "?")) \(l.label)" : (c.stack?.name ?? "?"), xs: sizes.map(Double.init), ys: l.values))
+                series.append(Series(name: lines.count > 1 ? "\((c.stack?.name ?? "?")) \(l.label)" : (c.stack?.name ?? "?"), xs: sizes.map(Double.init), ys: l.values,
+                                     group: c.stack?.name ?? "?", dashed: l.label != "t=∞"))
             }
             if let w = warnings.first { out.notes.append("\((c.stack?.name ?? "?")): \(w)") }
             let last = lines.first?.values.last.map { String(format: "%.2f", $0) } ?? "–"

@@ -1,7 +1,7 @@
 import Foundation
 import Plotting
 
-/// Writes the current view to files: every figure as PNG, SVG and CSV (+ .npy for
+/// Writes the current view to files: every figure as PNG, SVG, PDF and CSV (+ .npy for
 /// matrices), and the view's text rendering as .txt (what docs/workbench.md shows).
 enum ViewExporter {
     /// Returns the written paths; throws when the view has nothing to export yet.

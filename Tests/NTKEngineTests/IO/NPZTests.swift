@@ -22,6 +22,36 @@ final class NPZTests: XCTestCase {
         XCTAssertEqual(z["a"]?.data, (0..<12).map { (Double($0) - 5) * 0.5 })
     }
 
+    /// A real `numpy.savez_compressed` file (float32 images, int32 labels) and the same arrays
+    /// in an archive whose members carry zip64 extra fields; values from the closed form the
+    /// generator used (make_fixtures.py), computed here independently.
+    func testReadsNumpySavezCompressedAndZip64Members() throws {
+        var expected: [Double] = []
+        for i in 0..<3 { for j in 0..<5 { for k in 0..<4 {
+            expected.append(Double(Float(sin(0.5 * Double(i) + 0.25 * Double(j) - 0.125 * Double(k)))))
+        } } }
+        for file in ["savez_compressed_f4.npz", "zip64_members.npz"] {
+            let z = try NPZ.read(path: Fixture.path(file))
+            XCTAssertEqual(Set(z.keys), ["images", "labels"], file)
+            let images = try XCTUnwrap(z["images"], file)
+            XCTAssertEqual(images.shape, [3, 5, 4], file)
+            XCTAssertEqual(images.dtype, .float32, file)
+            for (a, b) in zip(images.data, expected) { XCTAssertEqual(a, b, accuracy: 1e-7, file) }
+            XCTAssertEqual(z["labels"]?.data, [2, 0, 1], file)
+        }
+    }
+
+    func testNotAZipIsALocatedError() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = dir.appendingPathComponent("junk.npz").path
+        try AtomicFile.write(Array("definitely not a zip archive".utf8), to: p)
+        XCTAssertThrowsError(try NPZ.read(path: p)) { error in
+            XCTAssertTrue(String(describing: error).hasPrefix(p), String(describing: error))
+        }
+        XCTAssertThrowsError(try NPZ.read(path: dir.appendingPathComponent("missing.npz").path))
+    }
+
     func testMissingKeyListsAvailableKeys() {
         XCTAssertThrowsError(try NPZ.read(path: Fixture.path("stored.npz"), key: "images")) { error in
             XCTAssertTrue(String(describing: error).contains("a, labels"), String(describing: error))
@@ -40,6 +70,18 @@ final class NPZTests: XCTestCase {
         XCTAssertThrowsError(try NPZ.read(path: p)) { error in
             XCTAssertTrue(String(describing: error).contains("CRC"), String(describing: error))
         }
+    }
+
+    func testLargeMembersRoundTripAcrossReadChunks() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = dir.appendingPathComponent("big.npz").path
+        let a = try NPYArray(shape: [300, 347], data: (0..<(300 * 347)).map { Double($0) * 0.25 - 7 })
+        let b = try NPYArray(shape: [1], data: [42])
+        try NPZ.write(["a": a, "b": b], to: p)
+        let z = try NPZ.read(path: p)
+        XCTAssertEqual(z["a"], a)
+        XCTAssertEqual(z["b"], b)
     }
 
     func testWriteReadRoundTrip() throws {

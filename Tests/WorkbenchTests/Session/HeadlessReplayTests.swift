@@ -25,7 +25,7 @@ final class HeadlessReplayTests: XCTestCase {
     func testDemoSymmetry() throws {
         let (r, out) = try replay("demo-symmetry.jsonl")
         let names = files(out)
-        for ext in ["png", "svg", "csv", "npy"] {
+        for ext in ["png", "svg", "pdf", "csv", "npy"] {
             XCTAssertTrue(names.contains("01-symmetry-blocks-ntk-gcnn-c4-L3.\(ext)"), "\(names)")
             XCTAssertTrue(names.contains("02-invariance-ntk-cnn.\(ext)"), "\(names)")
             XCTAssertTrue(names.contains("02-invariance-ntk-gcnn-c4.\(ext)"), "\(names)")
@@ -73,7 +73,7 @@ final class HeadlessReplayTests: XCTestCase {
         let (r, out) = try replay("experiment-qm9.jsonl")
         XCTAssertLessThan(r.seconds, 60)
         for name in ["01-qm9-ntk", "02-qm9-nngp", "03-qm9-ntk"] {
-            for ext in ["png", "svg", "csv"] { XCTAssertTrue(files(out).contains("\(name).\(ext)"), "\(name).\(ext) in \(files(out))") }
+            for ext in ["png", "svg", "pdf", "csv"] { XCTAssertTrue(files(out).contains("\(name).\(ext)"), "\(name).\(ext) in \(files(out))") }
         }
         for name in ["01-qm9-ntk", "02-qm9-nngp", "03-qm9-ntk"] {
             let csv = try String(contentsOfFile: out + "/\(name).csv", encoding: .utf8).split(separator: "\n").dropFirst()
@@ -102,7 +102,7 @@ final class HeadlessReplayTests: XCTestCase {
         let (r, out) = try replay("experiment-augmentation.jsonl")
         XCTAssertLessThan(r.seconds, 60)
         for name in ["01-augmentation-gcnn-c4", "01-augmentation-difference-gcnn-c4", "02-augmentation-gcnn-d4"] {
-            for ext in ["png", "svg", "csv"] { XCTAssertTrue(files(out).contains("\(name).\(ext)"), "\(name).\(ext) in \(files(out))") }
+            for ext in ["png", "svg", "pdf", "csv"] { XCTAssertTrue(files(out).contains("\(name).\(ext)"), "\(name).\(ext) in \(files(out))") }
         }
         // The difference CSV holds the relative difference per t: all at rounding level.
         for g in ["c4", "d4"] {

@@ -31,3 +31,14 @@ np.savez("rot90.npz", x=x, **{"k%d_m%d" % (k, m): np.rot90(x[:, ::-1] if m else 
 idx = struct.pack(">BBBBIII", 0, 0, 8, 3, 2, 3, 3) + bytes(range(18))
 with gzip.open("tiny-idx3-ubyte.gz", "wb") as f:
     f.write(idx)
+# numpy.savez_compressed of float32 images with closed-form values (read by ZIPFoundation + zlib),
+# and the same arrays in a zip whose members carry zip64 extra fields (forced, as NumPy does
+# for arrays over 4 GiB).
+i, j, k = np.meshgrid(np.arange(3), np.arange(5), np.arange(4), indexing="ij")
+imgs = np.sin(0.5 * i + 0.25 * j - 0.125 * k).astype(np.float32)        # shape (3, 5, 4)
+np.savez_compressed("savez_compressed_f4.npz", images=imgs, labels=np.array([2, 0, 1], dtype=np.int32))
+import zipfile
+with zipfile.ZipFile("zip64_members.npz", "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    for name, arr in [("images", imgs), ("labels", np.array([2, 0, 1], dtype=np.int32))]:
+        with zf.open(name + ".npy", "w", force_zip64=True) as f:
+            np.lib.format.write_array(f, arr)
