@@ -52,6 +52,12 @@ public enum NPZ {
     /// Writes `arrays` as an uncompressed `.npz`, atomically; `dtypes` picks per-key element
     /// types (default float64).
     public static func write(_ arrays: [String: NPYArray], dtypes: [String: NPYDType] = [:], to path: String) throws {
+        try AtomicFile.write(try encode(arrays, dtypes: dtypes, path: path), to: path)
+    }
+
+    /// The bytes of an uncompressed `.npz` holding `arrays` (keys sorted, fixed dates), so equal
+    /// arrays give equal bytes; `path` only names the file in errors.
+    public static func encode(_ arrays: [String: NPYArray], dtypes: [String: NPYDType] = [:], path: String) throws -> [UInt8] {
         let archive: Archive
         do { archive = try Archive(data: Data(), accessMode: .create) } catch {
             throw DataError(path: path, "cannot create a zip archive in memory (\(describe(error)))")
@@ -73,7 +79,7 @@ public enum NPZ {
             }
         }
         guard let data = archive.data else { throw DataError(path: path, "the in-memory zip archive has no data") }
-        try AtomicFile.write([UInt8](data), to: path)
+        return [UInt8](data)
     }
 
     private static func describe(_ error: Error) -> String {

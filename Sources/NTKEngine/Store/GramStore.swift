@@ -213,9 +213,9 @@ public final class GramStore: Sendable {
     }
 
     static func encode(_ k: KernelMatrices) throws -> [UInt8] {
-        try ZipArchive.storedArchive([
-            ("nngp.npy", try NPY.encode(try NPYArray(shape: [k.nngp.rows, k.nngp.cols], data: k.nngp.data))),
-            ("ntk.npy", try NPY.encode(try NPYArray(shape: [k.ntk.rows, k.ntk.cols], data: k.ntk.data))),
+        try NPZ.encode([
+            "nngp": try NPYArray(shape: [k.nngp.rows, k.nngp.cols], data: k.nngp.data),
+            "ntk": try NPYArray(shape: [k.ntk.rows, k.ntk.cols], data: k.ntk.data),
         ], path: "tile")
     }
 
