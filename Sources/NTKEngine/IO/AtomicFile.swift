@@ -36,7 +36,7 @@ public enum AtomicFile {
         } catch {
             throw DataError(path: dir.path, "cannot create directory: \(error.localizedDescription)")
         }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)").path
         do {
             try produce(tmp)
         } catch {

@@ -50,7 +50,9 @@ struct SessionFile: Sendable {
     static func parse(_ text: String, path: String) -> SessionFile {
         var f = SessionFile(path: path)
         var sawHeader = false
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on "\n" as a Unicode scalar: in a Swift String "\r\n" is one Character, so
+        // splitting on the Character "\n" would glue a CRLF file into a single line.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
         for (k, raw) in lines.enumerated() {
             let n = k + 1
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)

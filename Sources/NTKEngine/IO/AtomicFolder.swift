@@ -1,0 +1,101 @@
+import Foundation
+
+/// Writes several files into a folder so that they appear together or not at all.
+///
+/// Why: `entk kernel` writes nngp.npy and ntk.npy; two separate atomic renames leave a window
+/// in which a kill -9 leaves a new nngp.npy next to an old ntk.npy — a pair that looks valid
+/// and is not. Here the new files are written into a hidden sibling folder
+/// `.NAME.tmp-PID-UUID` (holding hard links to — or copies of — the folder's other entries
+/// too), which is then swapped with the target by one `renameat2(RENAME_EXCHANGE)`. At every
+/// instant the target is either the complete old folder or the complete new one. Where the
+/// kernel lacks RENAME_EXCHANGE, the old folder is renamed aside and the new one into place
+/// (a kill between those two renames leaves no folder, never a mixed one). Temp folders of
+/// runs that died (their PID is gone) are removed on the next commit into the same parent.
+public enum AtomicFolder {
+    /// Commits `files` (name → bytes) into `folder`, keeping its other entries.
+    public static func commit(_ files: [(name: String, bytes: [UInt8])], to folder: String) throws {
+        let target = URL(fileURLWithPath: folder).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        let name = target.lastPathComponent
+        let fm = FileManager.default
+        do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
+            throw DataError(path: parent.path, "cannot create directory: \(error.localizedDescription)")
+        }
+        removeStaleTemporaries(of: name, in: parent.path)
+        var isDir: ObjCBool = false
+        let exists = fm.fileExists(atPath: target.path, isDirectory: &isDir)
+        if exists && !isDir.boolValue { throw DataError(path: target.path, "exists and is not a folder") }
+        let tmp = parent.appendingPathComponent(".\(name).tmp-\(getpid())-\(UUID().uuidString)")
+        do {
+            try fm.createDirectory(at: tmp, withIntermediateDirectories: false)
+            let newNames = Set(files.map(\.name))
+            if exists {
+                for entry in try fm.contentsOfDirectory(atPath: target.path) where !newNames.contains(entry) {
+                    let src = target.appendingPathComponent(entry).path, dst = tmp.appendingPathComponent(entry).path
+                    if (try? fm.linkItem(atPath: src, toPath: dst)) == nil { try fm.copyItem(atPath: src, toPath: dst) }
+                }
+            }
+            for f in files {
+                try Data(f.bytes).write(to: tmp.appendingPathComponent(f.name))
+            }
+        } catch {
+            try? fm.removeItem(at: tmp)
+            throw DataError(path: target.path, "cannot write the new files: \(error.localizedDescription)")
+        }
+        if !exists {
+            guard rename(tmp.path, target.path) == 0 else {
+                let why = String(cString: strerror(errno))
+                try? fm.removeItem(at: tmp)
+                throw DataError(path: target.path, "cannot move the new folder into place: \(why)")
+            }
+            return
+        }
+        if let exchange = renameExchange, exchange(AT_FDCWD, tmp.path, AT_FDCWD, target.path, 2 /* RENAME_EXCHANGE */) == 0 {
+            try? fm.removeItem(at: tmp) // now holds the old contents
+            return
+        }
+        // Fallback: old aside, new into place, old removed.
+        let old = parent.appendingPathComponent(".\(name).tmp-\(getpid())-\(UUID().uuidString)")
+        guard rename(target.path, old.path) == 0 else {
+            let why = String(cString: strerror(errno))
+            try? fm.removeItem(at: tmp)
+            throw DataError(path: target.path, "cannot move the old folder aside: \(why)")
+        }
+        guard rename(tmp.path, target.path) == 0 else {
+            let why = String(cString: strerror(errno))
+            _ = rename(old.path, target.path)
+            try? fm.removeItem(at: tmp)
+            throw DataError(path: target.path, "cannot move the new folder into place: \(why)")
+        }
+        try? fm.removeItem(at: old)
+    }
+
+    /// Removes `.NAME.tmp-PID-…` folders (and `.FILE.tmp-…` files of `AtomicFile` inside the
+    /// target) whose writing process no longer exists.
+    public static func removeStaleTemporaries(of name: String, in parent: String) {
+        let fm = FileManager.default
+        let prefix = ".\(name).tmp-"
+        for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            guard let pidText = rest.split(separator: "-").first, let pid = Int32(pidText) else { continue }
+            if pid == getpid() { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue } // still running (or not ours to judge)
+            try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
+        }
+        // Leftovers of the old two-rename scheme: hidden `.nngp.npy.tmp-UUID` files in the folder.
+        let folder = (parent as NSString).appendingPathComponent(name)
+        for entry in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".") && entry.contains(".tmp-") {
+            guard let r = entry.range(of: ".tmp-") else { continue }
+            let rest = entry[r.upperBound...]
+            if let pidText = rest.split(separator: "-").first, let pid = Int32(pidText), pid == getpid() || kill(pid, 0) == 0 { continue }
+            try? fm.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
+        }
+    }
+
+    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    /// glibc's renameat2 (2.28+), looked up at run time: Swift's Glibc module does not export it.
+    static let renameExchange: RenameAt2? = {
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+        return unsafeBitCast(sym, to: RenameAt2.self)
+    }()
+}
