@@ -70,25 +70,28 @@ public enum AtomicFolder {
         try? fm.removeItem(at: old)
     }
 
-    /// Removes `.NAME.tmp-PID-…` folders (and `.FILE.tmp-…` files of `AtomicFile` inside the
-    /// target) whose writing process no longer exists.
+    /// Removes `.NAME.tmp-PID-…` folders left in `parent` by runs that died, and hidden
+    /// `.FILE.tmp-…` files of `AtomicFile` inside the target folder.
     public static func removeStaleTemporaries(of name: String, in parent: String) {
-        let fm = FileManager.default
-        let prefix = ".\(name).tmp-"
-        for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(prefix) {
-            let rest = entry.dropFirst(prefix.count)
-            guard let pidText = rest.split(separator: "-").first, let pid = Int32(pidText) else { continue }
-            if pid == getpid() { continue }
-            if kill(pid, 0) == 0 || errno == EPERM { continue } // still running (or not ours to judge)
-            try? fm.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
-        }
-        // Leftovers of the old two-rename scheme: hidden `.nngp.npy.tmp-UUID` files in the folder.
+        removeStale(prefix: ".\(name).tmp-", in: parent)
         let folder = (parent as NSString).appendingPathComponent(name)
-        for entry in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".") && entry.contains(".tmp-") {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".") {
             guard let r = entry.range(of: ".tmp-") else { continue }
-            let rest = entry[r.upperBound...]
-            if let pidText = rest.split(separator: "-").first, let pid = Int32(pidText), pid == getpid() || kill(pid, 0) == 0 { continue }
-            try? fm.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
+            removeStale(prefix: String(entry[..<r.upperBound]), in: folder)
+        }
+    }
+
+    /// Removes entries `PREFIX<pid>-<uuid>` of `dir` whose process is gone (and entries of the
+    /// older `PREFIX<uuid>` form, which no running entk writes any more).
+    public static func removeStale(prefix: String, in dir: String) {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            if let pidText = rest.split(separator: "-").first, pidText.allSatisfy(\.isNumber), let pid = Int32(pidText) {
+                if pid == getpid() { continue }
+                if kill(pid, 0) == 0 || errno == EPERM { continue } // still running (or not ours to judge)
+            }
+            try? fm.removeItem(atPath: (dir as NSString).appendingPathComponent(entry))
         }
     }
 

@@ -37,7 +37,12 @@ public enum JSONErrorLocation {
         if debug.contains("Unexpected end of file") || debug.contains("Unexpected end") {
             return at(bytes.count, "not valid JSON: the text ends early (an unclosed bracket, brace or string?)")
         }
-        if let r = debug.range(of: "around character "), let n = Int(debug[r.upperBound...].prefix { $0.isNumber }) {
+        if let r = debug.range(of: "around character "), var n = Int(debug[r.upperBound...].prefix { $0.isNumber }) {
+            // The parser may stop inside a bare word ("this" fails at 'h' while reading "true"):
+            // point at the start of that word instead.
+            func wordByte(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2D || b == 0x2E }
+            n = min(max(n, 0), bytes.count)
+            while n > 0, n < bytes.count, wordByte(bytes[n]), wordByte(bytes[n - 1]) { n -= 1 }
             let rest = bytes.dropFirst(n)
             let head = String(decoding: rest.prefix(12), as: UTF8.self)
             if debug.contains("Too many nested") {
@@ -47,8 +52,8 @@ public enum JSONErrorLocation {
                 return at(n, "\(word) is not a JSON number; use a finite number")
             }
             if n >= bytes.count { return at(n, "not valid JSON: the text ends early") }
-            let shown = head.prefix { $0 != "\n" && $0 != "\r" }
-            return at(n, "not valid JSON: unexpected \(shown.isEmpty ? "character" : "\"\(shown.prefix(8))\"")")
+            let shown = head.prefix { !$0.isWhitespace }.prefix(8)
+            return at(n, "not valid JSON: unexpected \(shown.isEmpty ? "character" : "\"\(shown)\"")")
         }
         if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return SpecError("line 1, column 1", "not valid JSON: the file is empty")

@@ -60,7 +60,10 @@ struct SessionFile: Sendable {
             func fail(_ m: String) { f.errors.append(SessionError(file: path, line: n, message: m)) }
             let obj: Any
             do { obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) } catch {
-                fail(k == lines.count - 1 ? "truncated or malformed last line (e.g. cut off by a crash); skipped" : "not valid JSON; skipped")
+                // The line is one JSON text, so "line 1, column C" of the parser is column C here.
+                let located = JSONErrorLocation.specError(for: error, in: Data(line.utf8))
+                let column = located.path.hasPrefix("line 1, ") ? String(located.path.dropFirst(8)) + ": " : ""
+                fail(k == lines.count - 1 ? "truncated or malformed last line (e.g. cut off by a crash): \(column)\(located.message); skipped" : "\(column)\(located.message); skipped")
                 continue
             }
             guard let d = obj as? [String: Any] else { fail("expected a JSON object; skipped"); continue }

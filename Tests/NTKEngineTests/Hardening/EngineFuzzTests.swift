@@ -142,7 +142,7 @@ final class EngineFuzzTests: XCTestCase {
             var spec = generateSpec(&r)
             if r.chance(0.5) { mutate(&spec, &r) }
             let text: Data
-            if let d = try? JSONSerialization.data(withJSONObject: spec) {
+            if let d = try? JSONSerialization.data(withJSONObject: spec, options: [.sortedKeys]) {
                 text = r.chance(0.15) ? mutateText(String(decoding: d, as: UTF8.self), &r) : d
             } else { continue }
             let parsed: ArchitectureSpec, stack: Stack

@@ -46,4 +46,17 @@ final class NPYHardeningTests: XCTestCase {
         XCTAssertEqual(try NPY.decode(file("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2)}", data: f8), path: "x").shape, [1, 2])
         XCTAssertEqual(try NPY.decode(file("{'descr': '<f8', 'fortran_order': False, 'shape': (2L,), }", data: f8), path: "x").shape, [2])
     }
+
+    func testAtomicWriteRemovesTemporariesOfKilledRuns() throws {
+        let dir = NSTemporaryDirectory() + "entk-atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dead = dir + "/.x.npy.tmp-2147483646-0F0F", legacy = dir + "/.x.npy.tmp-3F2504E0-4F89-11D3", live = dir + "/.x.npy.tmp-1-ABCD"
+        for p in [dead, legacy, live] { try Data([1]).write(to: URL(fileURLWithPath: p)) }
+        try NPY.write(try NPYArray(shape: [1], data: [2]), to: dir + "/x.npy")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dead))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: legacy))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live), "PID 1 is alive: its temp file is kept")
+        XCTAssertEqual(try NPY.read(path: dir + "/x.npy").data, [2])
+    }
 }

@@ -66,6 +66,19 @@ final class CLIHardeningTests: XCTestCase {
         expectError(["kernel", "--spec", bad, "--x1", dir + "/x.npy", "--out", dir + "/k"], [bad, "line 3, column 14"])
     }
 
+    /// `view.augmentation times=1e308` used to trap in Ticks when the view was drawn; the
+    /// session is also saved with CRLF line ends, which used to be rejected whole.
+    func testHeadlessReplayOfHugeAugmentationTimesWithCRLF() throws {
+        let lines = [#"{"entk":"0.1.0","entk_session":1,"seed":0}"#,
+                     #"{"cmd":"data.choose","args":{"dataset":"synthetic","train":"3","test":"2","size":"5","classes":"2","seed":"3","augment":"none"}}"#,
+                     #"{"cmd":"stack.new","args":{"name":"gcnn-c4","preset":"gcnn-c4"}}"#,
+                     #"{"cmd":"view.augmentation","args":{"kernel":"ntk","times":"1e308"}}"#]
+        let session = dir + "/aug.jsonl"
+        try Data((lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: URL(fileURLWithPath: session))
+        try run(["replay", session, "--headless", "--out", dir + "/out", "--threads", "1", "--quiet"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/out/01-augmentation-gcnn-c4.png"))
+    }
+
     func testKernelCommitsThePairTogetherAndKeepsOtherFiles() throws {
         let spec = try writeSpec(cnn)
         try NPY.write(try NPYArray(shape: [3, 4, 4, 1], data: (0..<48).map { Double($0 % 5) }), to: dir + "/x.npy")

@@ -27,7 +27,7 @@ final class SessionFuzzTests: XCTestCase {
             var args: [String: String] = [:]
             for _ in 0..<r.int(0...3) { args[r.pick(Self.keys)] = r.pick(Self.values) }
             let obj: [String: Any] = ["cmd": r.pick(commands), "args": args]
-            let data = (try? JSONSerialization.data(withJSONObject: obj)) ?? Data("{}".utf8)
+            let data = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data("{}".utf8)
             return String(decoding: data, as: UTF8.self)
         }
     }
