@@ -25,6 +25,23 @@ public enum AtomicFolder {
         var isDir: ObjCBool = false
         let exists = fm.fileExists(atPath: target.path, isDirectory: &isDir)
         if exists && !isDir.boolValue { throw DataError(path: target.path, "exists and is not a folder") }
+        if exists {
+            // The folder is replaced as a whole, so it must be a dedicated output folder: not the
+            // working directory (a shell sitting in it would be left in the old, deleted one) and
+            // without subfolders (those would have to be copied).
+            let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath().path
+            let resolved = target.resolvingSymlinksInPath().path
+            if cwd == resolved || cwd.hasPrefix(resolved + "/") {
+                throw DataError(path: target.path, "is the current directory (or contains it); write into a dedicated output folder, e.g. --out out")
+            }
+            let subfolders = ((try? fm.contentsOfDirectory(atPath: target.path)) ?? []).filter { entry in
+                var d: ObjCBool = false
+                return fm.fileExists(atPath: target.appendingPathComponent(entry).path, isDirectory: &d) && d.boolValue
+            }
+            if let first = subfolders.first {
+                throw DataError(path: target.path, "has subfolders (\(first)…); the output pair is committed by replacing the whole folder, so use a dedicated output folder")
+            }
+        }
         let tmp = parent.appendingPathComponent(".\(name).tmp-\(getpid())-\(UUID().uuidString)")
         do {
             try fm.createDirectory(at: tmp, withIntermediateDirectories: false)
@@ -32,7 +49,7 @@ public enum AtomicFolder {
             if exists {
                 for entry in try fm.contentsOfDirectory(atPath: target.path) where !newNames.contains(entry) {
                     let src = target.appendingPathComponent(entry).path, dst = tmp.appendingPathComponent(entry).path
-                    if (try? fm.linkItem(atPath: src, toPath: dst)) == nil { try fm.copyItem(atPath: src, toPath: dst) }
+                    if (try? fm.linkItem(atPath: src, toPath: dst)) == nil { try fm.copyItem(atPath: src, toPath: dst) } // files only (checked above)
                 }
             }
             for f in files {
