@@ -61,6 +61,14 @@ data:
 replay-real: build data
 	@for s in sessions/real-*.jsonl; do $(BIN)/entk replay $$s --headless --out out/$$(basename $$s .jsonl) || exit 1; done
 
+# Long fuzz run: ENTK_FUZZ_CASES (default 100000) generated specs, .npy files and sessions
+# through the CLI's entry points (in-process); prints one count line per suite.
+.PHONY: fuzz
+fuzz: deps
+	swift build --build-tests
+	@set -o pipefail; ENTK_FUZZ_CASES=$${ENTK_FUZZ_CASES:-100000} swift test --skip-build --disable-swift-testing \
+	  --filter 'EngineFuzzTests|SessionFuzzTests' 2>&1 | tee .build/fuzz.log | grep -E "fuzz: |error:|Executed [0-9]+ tests"
+
 # Perturbs kernel formulas one at a time; each must make a test fail.
 mutation: deps
 	bash scripts/mutation-check.sh

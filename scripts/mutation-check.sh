@@ -12,7 +12,7 @@ mutations=(
   "Sources/NTKEngine/Kernel/BlockActivation.swift|let c1 = (a - b) * (a - b) / (2 * Double.pi)|let c1 = (a - b) * (a - b) / (2.000001 * Double.pi)|ReferenceTests"
   "Sources/NTKEngine/Kernel/WindowSum.swift|let signY = s.a != 0 ? s.a : s.c|let signY = s.a != 0 ? s.a : -s.c|SymmetryTests"
   "Sources/NTKEngine/Kernel/Stack.swift|var thetaFromK: Double { parameterization == .ntk ? w2 : fanIn }|var thetaFromK: Double { parameterization == .ntk ? w2 : fanIn + 1 }|ReferenceTests"
-  "Sources/NTKEngine/Activations/Activation.swift|kk += 0.25 * k|kk += 0.2500001 * k|ReferenceTests"
+  "Sources/NTKEngine/Activations/Activation.swift|kk += 0.25 * kc|kk += 0.2500001 * kc|ReferenceTests"
 )
 caught=0; missed=0
 for m in "${mutations[@]}"; do

@@ -31,7 +31,7 @@ public enum NumberFormat {
         if v == 0 || abs(v) < step * 1e-9 { return "0" }
         let a = abs(v)
         if a >= 1e5 || a < 1e-3 { return compact(v, significant: 2) }
-        let decimals = step > 0 ? max(0, Int((-log10(step)).rounded(.up))) : 2
+        let decimals = step > 0 && step.isFinite ? max(0, Int((-log10(step)).rounded(.up))) : 2
         return String(format: "%.\(min(decimals, 6))f", v)
     }
 

@@ -5,7 +5,8 @@ import Foundation
 /// For a pair of pre-activations (u, v) ~ N(0, [[v₁, k], [k, v₂]]) the dual gives
 /// K' = E[φ(u)φ(v)] and K̇ = E[φ'(u)φ'(v)]; the NTK maps as Θ' = K̇·Θ (neural-tangents).
 /// Closed forms for ReLU-like, erf, GELU and identity; any other function goes through
-/// `NumericDual` (2-D Gauss–Hermite quadrature).
+/// `NumericDual` (Gauss–Hermite at small variance, graded composite quadrature above; see
+/// `NumericDual.dual`), except sin and cos, whose duals are closed forms too.
 public enum Activation: Sendable, Hashable {
     /// φ(x) = a·min(x, 0) + b·max(x, 0); ReLU is (0, 1), leaky ReLU is (α, 1).
     case abRelu(a: Double, b: Double)
@@ -39,7 +40,8 @@ public enum Activation: Sendable, Hashable {
         case .abRelu(let a, let b):
             return (a * a + b * b) / 2 * v
         case .erf:
-            return 2 / Double.pi * Foundation.asin(2 * v / (1 + 2 * v))
+            // = 2/π·asin(2v/(1+2v)), written as atan2 so it stays accurate at huge v.
+            return 2 / Double.pi * Foundation.atan2(2 * v, (1 + 4 * v).squareRoot())
         case .gelu:
             let sq = (1 + 2 * v).squareRoot()
             var r = v / ((v + 1) * sq) + Foundation.atan2(v, sq) / 2
@@ -49,7 +51,7 @@ public enum Activation: Sendable, Hashable {
         case .identity:
             return v
         case .numeric(let f):
-            return NumericDual.shared.expectation(f, v1: v, v2: v, k: v).k
+            return dual(k: v, v1: v, v2: v).k
         }
     }
 
@@ -69,31 +71,79 @@ public enum Activation: Sendable, Hashable {
             let kk = (a - b) * (a - b) * s / (2 * Double.pi) + dotSigma * k
             return (kk, dotSigma)
         case .erf:
-            let p1 = 1 + 2 * v1, p2 = 1 + 2 * v2
-            let prod = p1 * p2
-            let x = max(-1, min(1, 2 * k / prod.squareRoot()))
-            let kk = 2 / Double.pi * Foundation.asin(x)
-            let kdot = 4 / Double.pi / max(prod - 4 * k * k, .leastNormalMagnitude).squareRoot()
+            guard max(v1, v2) <= Activation.closedFormMaxVariance else { return (.nan, .nan) }
+            // Stable at huge variance: with c = k/√(v₁v₂) clamped to [−1, 1],
+            // (1+2v₁)(1+2v₂) − 4k² = 4v₁v₂(1−c)(1+c) + 2v₁ + 2v₂ + 1 ≥ 1 (no cancellation).
+            let c = Activation.correlation(k, v1, v2)
+            let kc = c * (max(v1, 0) * max(v2, 0)).squareRoot()
+            let det = 4 * max(v1, 0) * max(v2, 0) * ((1 - c) * (1 + c)) + 2 * v1 + 2 * v2 + 1
+            // asin(2k/√(p₁p₂)) as atan2(2k, √det): no loss of accuracy as the argument → 1.
+            let kk = 2 / Double.pi * Foundation.atan2(2 * kc, max(det, 0).squareRoot())
+            let kdot = 4 / Double.pi / max(det, .leastNormalMagnitude).squareRoot()
             return (kk, kdot)
         case .gelu:
-            let prod = v1 * v2
-            let prodPlus1 = (v1 + 1) * (v2 + 1)
-            let deltaSq = prodPlus1 - k * k
-            let delta = max(deltaSq, 0).squareRoot()
-            let angles = Foundation.atan2(k, delta)
-            var kk = (k * k + prod * deltaSq) / (prodPlus1 * delta) + k * angles
+            guard max(v1, v2) <= Activation.closedFormMaxVariance else { return (.nan, .nan) }
+            // The closed form of neural-tangents, rearranged so no term cancels or overflows at
+            // huge variance: Δ² = (v₁+1)(v₂+1) − k² = v₁v₂(1−c)(1+c) + v₁ + v₂ + 1 ≥ 1.
+            let c = Activation.correlation(k, v1, v2)
+            let kc = c * (max(v1, 0) * max(v2, 0)).squareRoot()
+            let deltaSq = max(v1, 0) * max(v2, 0) * ((1 - c) * (1 + c)) + v1 + v2 + 1
+            let delta = deltaSq.squareRoot()
+            let angles = Foundation.atan2(kc, delta)
+            let r1 = kc / (v1 + 1), r2 = kc / (v2 + 1)          // k²/((v₁+1)(v₂+1)) = r1·r2
+            let q1 = v1 / (v1 + 1), q2 = v2 / (v2 + 1)          // v₁v₂/((v₁+1)(v₂+1)) = q1·q2
+            var kk = r1 * r2 / delta + q1 * q2 * delta + kc * angles
             kk /= 2 * Double.pi
-            kk += 0.25 * k
-            var first = 1 / deltaSq + (1 - prod) / prodPlus1 + 1
-            first *= k / delta / (2 * Double.pi)
+            kk += 0.25 * kc
+            // 1/Δ² + (1 − v₁v₂)/((v₁+1)(v₂+1)) + 1 = 1/Δ² + 1/(v₁+1) + 1/(v₂+1).
+            var first = 1 / deltaSq + 1 / (v1 + 1) + 1 / (v2 + 1)
+            first *= kc / delta / (2 * Double.pi)
             let kdot = first + 0.25 + angles / (2 * Double.pi)
             return (kk, kdot)
         case .identity:
             return (k, 1)
+        case .numeric(.sin):
+            // E[sin u sin v] = e^{−m} sinh k, E[cos u cos v] = e^{−m} cosh k, m = (v₁+v₂)/2 ≥ |k|,
+            // written as differences of exponents so nothing overflows.
+            let (sn, cs) = Activation.trigDual(k, v1, v2)
+            return (sn, cs)
+        case .numeric(.cos):
+            let (sn, cs) = Activation.trigDual(k, v1, v2)
+            return (cs, sn)
         case .numeric(let f):
-            let r = NumericDual.shared.expectation(f, v1: v1, v2: v2, k: k)
+            let r = NumericDual.dual(f, v1: v1, v2: v2, k: k)
             return (r.k, r.kdot)
         }
+    }
+
+    /// Closed forms (erf, GELU) are exact up to this pre-activation variance; beyond it
+    /// products of variances would overflow, so the dual is NaN and the Gram engine refuses.
+    public static let closedFormMaxVariance = 1e150
+
+    /// Largest pre-activation variance this dual is computed for (nil: no limit).
+    public var maxReliableVariance: Double? {
+        switch self {
+        case .erf, .gelu: Activation.closedFormMaxVariance
+        case .numeric(.sin), .numeric(.cos): nil
+        case .numeric: NumericDual.maxVariance
+        case .abRelu, .identity: nil
+        }
+    }
+
+    /// k/√(v₁v₂) clamped to [−1, 1] (0 when a variance is 0).
+    @inlinable static func correlation(_ k: Double, _ v1: Double, _ v2: Double) -> Double {
+        // √(v₁v₂) from the product while it is a normal finite number, so a self pair
+        // (k = v₁ = v₂) gives c = 1 exactly (√(v·v) = v in IEEE arithmetic); √v₁·√v₂ otherwise.
+        let p = max(v1, 0) * max(v2, 0)
+        let n = p.isNormal && p.isFinite ? p.squareRoot() : max(v1, 0).squareRoot() * max(v2, 0).squareRoot()
+        return n > 0 ? max(-1, min(1, k / n)) : 0
+    }
+
+    /// (E[sin u sin v], E[cos u cos v]) for (u, v) ~ N(0, [[v₁, k], [k, v₂]]).
+    @inlinable static func trigDual(_ k: Double, _ v1: Double, _ v2: Double) -> (Double, Double) {
+        let m = (v1 + v2) / 2
+        let a = Foundation.exp(k - m), b = Foundation.exp(-k - m)
+        return ((a - b) / 2, (a + b) / 2)
     }
 }
 

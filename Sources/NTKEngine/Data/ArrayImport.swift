@@ -24,7 +24,11 @@ public enum ArrayImport {
         var ints = [Int]()
         ints.reserveCapacity(n)
         for v in labels.data {
-            guard v >= 0, v.rounded() == v, v < 1e9 else { throw DataError(path: name, "label \(v) is not a non-negative integer") }
+            guard v >= 0, v.rounded() == v else { throw DataError(path: name, "label \(v) is not a non-negative integer") }
+            // One class name per label value: a stray label 10⁸ would allocate 10⁸ names.
+            guard v < Double(PredictionTargets.maxClasses) else {
+                throw DataError(path: name, "label \(v) is too large: at most \(PredictionTargets.maxClasses) classes (labels 0..<\(PredictionTargets.maxClasses))")
+            }
             ints.append(Int(v))
         }
         var shape = Array(images.shape.dropFirst())

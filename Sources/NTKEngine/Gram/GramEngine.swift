@@ -53,10 +53,55 @@ public struct GramEngine: Sendable {
     }
 
     /// K and Θ between every x1[i] and x2[j] (x2 = x1 when nil: symmetric Gram).
+    /// A result with a NaN or ±∞ entry is an error (`KernelError.nonFinite`) naming the layer
+    /// where the first bad pair first goes non-finite — never a silent all-NaN Gram.
     public func compute(_ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress = GramProgress()) throws -> KernelMatrices {
+        let r: KernelMatrices
         // MLPs spend their time in one big dgemm: let OpenBLAS use its threads there.
-        if let ev = evaluator, !ev.stack.isImageStack { return try computeUnlocked(x1, x2, progress: progress) }
-        return try BLASThreads.singleThreaded { try computeUnlocked(x1, x2, progress: progress) }
+        if let ev = evaluator, !ev.stack.isImageStack { r = try computeUnlocked(x1, x2, progress: progress) }
+        else { r = try BLASThreads.singleThreaded { try computeUnlocked(x1, x2, progress: progress) } }
+        // One pass over the finished Gram (cheap next to computing it); only on failure is the
+        // offending pair re-run layer by layer to say where it broke.
+        if let bad = (0..<r.nngp.data.count).first(where: { !r.nngp.data[$0].isFinite || !r.ntk.data[$0].isFinite }) {
+            let i = bad / max(r.nngp.cols, 1), j = bad % max(r.nngp.cols, 1)
+            throw KernelError.nonFinite(diagnoseNonFinite(x1.input(i), (x2 ?? x1).input(j), i: i, j: j))
+        }
+        return r
+    }
+
+    /// Words for a pair (i, j) whose kernel is not finite: the first layer where it becomes
+    /// NaN/∞, found by re-running the pair through `intermediate(_:_:afterLayer:)`.
+    func diagnoseNonFinite(_ a: ArraySlice<Double>, _ b: ArraySlice<Double>, i: Int, j: Int) -> String {
+        let pair = "pair (\(i), \(j))"
+        let d = Double(max(a.count, 1))
+        let na = a.reduce(0) { $0 + $1 * $1 } / d, nb = b.reduce(0) { $0 + $1 * $1 } / d
+        if !na.isFinite || !nb.isFinite {
+            return "the input kernel x·x′/D of \(pair) overflows (inputs are too large, e.g. 1e300); rescale the inputs"
+        }
+        guard let ev = evaluator else {
+            return "the SO(3) kernel of \(pair) is not finite (check W_std/b_std and input magnitudes)"
+        }
+        let xa = Array(a), xb = Array(b)
+        for layer in spec.layers.indices {
+            guard let k = try? ev.intermediate(xa, xb, afterLayer: layer) else { continue }
+            let finite = k.nngp.allSatisfy { $0.allSatisfy(\.isFinite) } && k.ntk.allSatisfy { $0.allSatisfy(\.isFinite) }
+            if !finite {
+                let l = spec.layers[layer]
+                var why = "the kernel of \(pair) first becomes non-finite at layers[\(layer)] (\(l.typeName))"
+                switch l {
+                case .activation(let act):
+                    if let limit = act.maxReliableVariance {
+                        why += "; the \(act.typeName) dual is only computed for pre-activation variances ≤ \(String(format: "%g", limit)) — lower W_std/b_std or rescale the inputs"
+                    } else {
+                        why += "; the pre-activation variance overflowed — lower W_std/b_std or rescale the inputs"
+                    }
+                default:
+                    why += "; the variance overflowed — lower W_std/b_std (e.g. b_std 1e308 squares to ∞) or rescale the inputs"
+                }
+                return why
+            }
+        }
+        return "the kernel of \(pair) is not finite (no single layer isolated; check W_std/b_std and input magnitudes)"
     }
 
     func computeUnlocked(_ x1: InputBatch, _ x2: InputBatch?, progress: GramProgress) throws -> KernelMatrices {

@@ -58,9 +58,12 @@ public enum KernelError: Error, CustomStringConvertible, Equatable {
     case nonFinite(String)
     case cancelled
     case linearAlgebra(String)
+    /// A parameter out of its range (training time, diag_reg, …), worded in full.
+    case argument(String)
 
     public var description: String {
         switch self {
+        case .argument(let s): s
         case .shape(let s): "shape mismatch: \(s)"
         case .nonFinite(let s): "non-finite values: \(s)"
         case .cancelled: "cancelled"

@@ -36,7 +36,9 @@ public enum AtomicFile {
         } catch {
             throw DataError(path: dir.path, "cannot create directory: \(error.localizedDescription)")
         }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)").path
+        // Temp files of killed runs (their PID is gone) are removed when the target is next written.
+        AtomicFolder.removeStale(prefix: ".\(url.lastPathComponent).tmp-", in: dir.path)
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)").path
         do {
             try produce(tmp)
         } catch {

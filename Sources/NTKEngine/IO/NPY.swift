@@ -48,6 +48,12 @@ public enum NPY {
         let nbytes = count.multipliedReportingOverflow(by: dtype.size)
         guard !nbytes.overflow else { throw DataError(path: path, "shape \(parsed.shape) is too large") }
         try c.require(nbytes.partialValue, "array data of shape \(parsed.shape) and dtype \(parsed.descr)")
+        // Data longer than the header says means the dtype or shape in the header is wrong
+        // (e.g. float64 data under a '<f4' header): refuse rather than read garbage.
+        let extra = bytes.count - c.offset - nbytes.partialValue
+        guard extra == 0 else {
+            throw DataError(path: path, "the header says shape \(parsed.shape) of \(parsed.descr) (\(nbytes.partialValue) bytes of data) but the file holds \(bytes.count - c.offset) bytes after the header; the dtype or shape does not match the data")
+        }
         let data = decodeElements(bytes, from: c.offset, count: count, dtype: dtype, bigEndian: parsed.bigEndian)
         return try NPYArray(shape: parsed.shape, data: data, dtype: dtype)
     }

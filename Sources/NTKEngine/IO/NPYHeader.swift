@@ -19,7 +19,7 @@ struct NPYHeader {
         var shape: [Int]?
         let chars = Array(text)
         var i = 0
-        func skipSpace() { while i < chars.count, chars[i] == " " || chars[i] == "\n" || chars[i] == "\t" || chars[i] == "," { i += 1 } }
+        func skipSpace() { while i < chars.count, chars[i] == " " || chars[i] == "\n" || chars[i] == "\t" || chars[i] == "\r" { i += 1 } }
         func quoted() throws -> String {
             guard i < chars.count, chars[i] == "'" || chars[i] == "\"" else { throw fail("expected a quoted string") }
             let q = chars[i]
@@ -33,10 +33,13 @@ struct NPYHeader {
         skipSpace()
         guard i < chars.count, chars[i] == "{" else { throw fail("expected '{'") }
         i += 1
+        // Entries are separated by single commas (a trailing comma is allowed), as in Python.
+        var expectEntry = true
         while true {
             skipSpace()
             guard i < chars.count else { throw fail("missing '}'") }
             if chars[i] == "}" { break }
+            if !expectEntry { throw fail("expected ',' or '}' after an entry") }
             let key = try quoted()
             skipSpace()
             guard i < chars.count, chars[i] == ":" else { throw fail("expected ':' after '\(key)'") }
@@ -60,19 +63,20 @@ struct NPYHeader {
                 guard i < chars.count else { throw fail("unterminated shape tuple") }
                 let inner = String(chars[start..<i])
                 i += 1
-                var dims: [Int] = []
-                for part in inner.split(separator: ",") {
-                    let t = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
-                    if t.isEmpty { continue }
-                    guard let d = Int(t), d >= 0 else { throw fail("bad dimension '\(t)'") }
-                    dims.append(d)
-                }
-                shape = dims
+                shape = try parseShapeTuple(inner, fail: fail)
             default:
                 throw fail("unexpected key '\(key)'")
             }
+            skipSpace()
+            if i < chars.count, chars[i] == "," { i += 1; expectEntry = true } else { expectEntry = false }
         }
         guard let descr, let fortran, let shape else { throw fail("needs descr, fortran_order and shape") }
+        var total = 1
+        for d in shape {
+            let (p, o) = total.multipliedReportingOverflow(by: d)
+            guard !o else { throw DataError(path: path, "shape \(shape) is too large (the element count overflows)") }
+            total = p
+        }
         guard descr.count >= 3, let first = descr.first else { throw fail("bad descr '\(descr)'") }
         let order = first
         let code = String(descr.dropFirst())
@@ -87,5 +91,29 @@ struct NPYHeader {
         default: throw fail("bad byte order in descr '\(descr)'")
         }
         return NPYHeader(descr: descr, dtype: dtype, bigEndian: big, fortranOrder: fortran, shape: shape)
+    }
+
+    /// The inside of a Python tuple literal of non-negative integers, as `ast.literal_eval`
+    /// reads it: `5,` or `3, 4` (optionally a trailing comma); rejects `5,,4`, `5 4`, `(5)`.
+    static func parseShapeTuple(_ inner: String, fail: (String) -> DataError) throws -> [Int] {
+        let trimmed = inner.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return [] }
+        var parts = trimmed.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let trailingComma = parts.last == ""
+        if trailingComma { parts.removeLast() }
+        var dims: [Int] = []
+        for t in parts {
+            guard !t.isEmpty else { throw fail("empty dimension in shape (\(trimmed))") }
+            let digits = t.hasSuffix("L") ? String(t.dropLast()) : t
+            guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw fail("bad dimension '\(t)' (dimensions are non-negative integers separated by commas)")
+            }
+            guard let d = Int(digits) else { throw fail("dimension \(t) is too large") }
+            dims.append(d)
+        }
+        if parts.count == 1 && !trailingComma { throw fail("a one-dimensional shape needs a trailing comma, e.g. (\(parts[0]),)") }
+        return dims
     }
 }

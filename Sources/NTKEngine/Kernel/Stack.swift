@@ -53,6 +53,15 @@ public struct Stack: Sendable {
                 if c.padding == .valid && (kh > h || kw > w) {
                     throw SpecError("\(path).filter", "filter \(kh)×\(kw) is larger than the \(h)×\(w) input under valid padding")
                 }
+                // Bounds that keep the work finite (a 999999999-wide filter would loop for ever):
+                // under same padding a tap further than side−1 from the centre only ever sees
+                // padding zeros; a circular filter longer than 4·side+1 only wraps round again.
+                if c.padding == .same && (kh > 2 * h - 1 || kw > 2 * w - 1) {
+                    throw SpecError("\(path).filter", "filter \(kh)×\(kw) is larger than the \(h)×\(w) input allows under same padding (at most \(2 * h - 1)×\(2 * w - 1); larger taps only see padding)")
+                }
+                if c.padding == .circular && (kh > 4 * h + 1 || kw > 4 * w + 1) {
+                    throw SpecError("\(path).filter", "filter \(kh)×\(kw) wraps round the \(h)×\(w) input more than twice under circular padding (at most \(4 * h + 1)×\(4 * w + 1))")
+                }
                 if let g {
                     if kh % 2 == 0 || kw % 2 == 0 {
                         throw SpecError("\(path).filter", "group layers need odd filter sizes so the filter has a centre to turn about, got \(kh)×\(kw)")

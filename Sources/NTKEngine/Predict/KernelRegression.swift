@@ -26,7 +26,7 @@ public struct KernelRegression: Sendable {
             throw KernelError.shape("train–train kernel must be square, got \(kTrainTrain.rows)×\(kTrainTrain.cols)")
         }
         guard kTrainTrain.isFinite else { throw KernelError.nonFinite("train–train kernel has NaN or infinite entries") }
-        guard diagReg >= 0, diagReg.isFinite else { throw KernelError.shape("diag_reg must be ≥ 0, got \(diagReg)") }
+        guard diagReg >= 0, diagReg.isFinite else { throw KernelError.argument("diag_reg must be a finite number ≥ 0, got \(diagReg)") }
         var k = kTrainTrain
         let n = k.rows
         let meanDiag = n == 0 ? 0 : k.diagonal.reduce(0, +) / Double(n)
@@ -55,8 +55,10 @@ public struct KernelRegression: Sendable {
         guard targets.isFinite else { throw KernelError.nonFinite("targets have NaN or infinite entries") }
         var warnings: [String] = []
         let coef: Matrix
+        if let t = time {
+            guard !t.isNaN, t >= 0 else { throw KernelError.argument("training time t must be ≥ 0 (or omitted for t = ∞), got \(t)") }
+        }
         if let t = time, t.isFinite {
-            guard t >= 0 else { throw KernelError.shape("training time must be ≥ 0, got \(t)") }
             coef = try eigenCoefficients(targets, warnings: &warnings) { lambda in
                 let norm = Double(targets.rows * targets.cols)
                 // (1 − e^{−λt/|Y|})/λ, with its limit t/|Y| as λ → 0; negative λ (indefinite) clipped.

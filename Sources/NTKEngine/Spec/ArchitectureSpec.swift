@@ -32,9 +32,9 @@ public struct ArchitectureSpec: Sendable, Hashable {
     public static func parse(json data: Data) throws -> ArchitectureSpec {
         let obj: Any
         do { obj = try JSONSerialization.jsonObject(with: data) } catch {
-            throw SpecError("", "not valid JSON (\(error.localizedDescription))")
+            throw JSONErrorLocation.specError(for: error, in: data)
         }
-        guard let dict = obj as? [String: Any] else { throw SpecError("", "expected a JSON object at the top level") }
+        guard let dict = obj as? [String: Any] else { throw SpecError("(top level)", "expected a JSON object at the top level") }
         return try parse(object: dict)
     }
 
@@ -54,6 +54,7 @@ public struct ArchitectureSpec: Sendable, Hashable {
             throw SpecError("input_shape", "must be [D] (vectors) or [H, W, C] (images), got \(shape)")
         }
         guard shape.allSatisfy({ $0 > 0 }) else { throw SpecError("input_shape", "sizes must be positive, got \(shape)") }
+        try checkInputSize(shape)
         guard let layersAny = dict["layers"] else { throw SpecError("layers", "missing") }
         guard let arr = layersAny as? [Any] else { throw SpecError("layers", "must be a list of layer objects") }
         var layers: [LayerSpec] = []
@@ -63,6 +64,32 @@ public struct ArchitectureSpec: Sendable, Hashable {
         }
         if layers.isEmpty { throw SpecError("layers", "the stack is empty") }
         return ArchitectureSpec(name: name, parameterization: param, inputShape: shape, layers: layers)
+    }
+
+    /// Largest number of values per input (H·W·C or D): 2²⁶, i.e. 512 MiB of float64 each.
+    public static let maxInputValues = 1 << 26
+    /// Largest number of image positions P = H·W: each worker keeps seven P×P blocks, so
+    /// P = 96·96 already needs 7·8·P² bytes ≈ 4.4 GiB per thread.
+    public static let maxPositions = 96 * 96
+
+    /// Refuses input shapes whose sizes overflow or exceed what the kernel recursion can hold
+    /// (products are formed with overflow checks, so [999999999, 999999999, 999999999] is an
+    /// error, not a trap).
+    static func checkInputSize(_ shape: [Int]) throws {
+        var total = 1
+        for d in shape {
+            let (p, o) = total.multipliedReportingOverflow(by: d)
+            guard !o, p <= maxInputValues else {
+                throw SpecError("input_shape", "\(shape) has too many values per input (at most \(maxInputValues) = 2^26)")
+            }
+            total = p
+        }
+        if shape.count == 3 {
+            let p = shape[0] * shape[1] // both factors ≤ 2^26 after the loop above: no overflow
+            guard p <= maxPositions else {
+                throw SpecError("input_shape", "\(shape[0])×\(shape[1]) = \(p) image positions; at most \(maxPositions) (96×96) — the recursion keeps P×P blocks per thread (7·8·P² bytes)")
+            }
+        }
     }
 
     /// The spec as a JSON object (the inverse of `parse(object:)`).
@@ -163,6 +190,10 @@ extension LayerSpec {
             let lin = try JSONField.int(bi, "\(path).bandwidth_in"), lout = try JSONField.int(bo, "\(path).bandwidth_out")
             guard lin >= 1 else { throw SpecError("\(path).bandwidth_in", "must be ≥ 1") }
             guard lout >= 1 else { throw SpecError("\(path).bandwidth_out", "must be ≥ 1") }
+            // SO(3) work and memory grow like a high power of the bandwidth (Wigner-D tables of
+            // size ~B³ per degree); 32 is far beyond what finishes in reasonable time.
+            guard lin <= 32 else { throw SpecError("\(path).bandwidth_in", "must be ≤ 32, got \(lin)") }
+            guard lout <= 32 else { throw SpecError("\(path).bandwidth_out", "must be ≤ 32, got \(lout)") }
             var mb = Double.pi
             if let m = d["max_beta"] { mb = try JSONField.double(m, "\(path).max_beta") }
             guard mb > 0, mb <= Double.pi + 1e-12 else { throw SpecError("\(path).max_beta", "must be in (0, π]") }
@@ -200,6 +231,9 @@ extension LayerSpec {
         case "so3_pool": return .so3Pool
         default:
             if let nf = NumericFunction(rawValue: type) { return .activation(.numeric(nf)) }
+            if let guess = EditDistance.suggestion(for: type, among: knownTypes) {
+                throw SpecError("\(path).type", "unknown layer type \"\(type)\" — did you mean \(guess)? (known: \(knownTypes.joined(separator: ", ")))")
+            }
             throw SpecError("\(path).type", "unknown layer type \"\(type)\"; known: \(knownTypes.joined(separator: ", "))")
         }
     }

@@ -31,20 +31,19 @@ struct UserError: Error, CustomStringConvertible {
 
 func loadSpec(_ path: String) throws -> ArchitectureSpec {
     guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read spec file \(path)") }
-    do { return try ArchitectureSpec.parse(json: data) } catch let e as SpecError {
+    do {
+        let spec = try ArchitectureSpec.parse(json: data)
+        // Validate the layers here too, so compile errors also name the file.
+        _ = try Stack(spec)
+        return spec
+    } catch let e as SpecError {
         throw UserError("\(path): \(e)")
     }
 }
 
-/// Reads an input batch from .npy: shape (N, *input_shape) or (N, prod(input_shape)).
+/// Reads an input batch from .npy of shape exactly (N, *input_shape) (NHWC images).
 func loadInputs(_ path: String, spec: ArchitectureSpec) throws -> InputBatch {
-    let a = try NPY.read(path: path)
-    let f = spec.inputShape.reduce(1, *)
-    guard let n = a.shape.first, a.shape.dropFirst().reduce(1, *) == f else {
-        throw UserError("\(path): shape \(a.shape) does not hold inputs of shape \(spec.inputShape) (expected (N, \(spec.inputShape.map(String.init).joined(separator: ", "))))")
-    }
-    _ = n
-    return try InputBatch(shape: spec.inputShape, data: a.data)
+    try InputBatch.validated(NPY.read(path: path), inputShape: spec.inputShape, path: path)
 }
 
 /// Runs a Gram computation with a progress line and Ctrl-C → cooperative cancel.

@@ -41,10 +41,11 @@ struct Kernel: ParsableCommand {
         guard let outType = NPYDType(rawValue: dtype), outType == .float64 || outType == .float32 else {
             throw UserError("--dtype must be float64 or float32, got \(dtype)")
         }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for (name, m) in [("nngp", r.nngp), ("ntk", r.ntk)] {
-            try NPY.write(try NPYArray(shape: [m.rows, m.cols], data: m.data), to: (out as NSString).appendingPathComponent("\(name).npy"), as: outType)
+        // Both files are committed together (AtomicFolder: one rename swaps the folder).
+        let files = try [("nngp", r.nngp), ("ntk", r.ntk)].map { name, m in
+            (name: "\(name).npy", bytes: try NPY.encode(try NPYArray(shape: [m.rows, m.cols], data: m.data), as: outType))
         }
+        try AtomicFolder.commit(files, to: out)
         print(String(format: "wrote %@/nngp.npy and ntk.npy (%d×%d) in %.2fs", out, r.nngp.rows, r.nngp.cols, dt))
     }
 }

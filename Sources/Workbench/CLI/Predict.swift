@@ -36,39 +36,31 @@ struct Predict: ParsableCommand {
         guard let choice = KernelChoice(rawValue: kernel) else { throw UserError("--kernel must be ntk or nngp, got \(kernel)") }
         let s = try loadSpec(spec)
         let xtr = try loadInputs(train, spec: s), xte = try loadInputs(test, spec: s)
+        if let t = time, t.isNaN || t < 0 {
+            throw UserError("--t must be a training time ≥ 0 (omit it, or pass inf, for t = ∞), got \(t)")
+        }
+        guard diagReg.isFinite, diagReg >= 0 else {
+            throw UserError("--diag-reg must be a finite number ≥ 0 (a ridge relative to the mean train-Gram diagonal), got \(diagReg)")
+        }
         let ya = try NPY.read(path: labels)
-        guard ya.shape.first == xtr.count else {
-            throw UserError("\(labels): \(ya.shape.first ?? 0) labels for \(xtr.count) training inputs")
-        }
-        let isClassification = ya.dtype != .float64 && ya.dtype != .float32 && ya.shape.count == 1
-        var classes = 0
-        let targets: Matrix
-        if isClassification {
-            let ls = ya.data.map { Int($0) }
-            guard let mn = ls.min(), mn >= 0 else { throw UserError("\(labels): class labels must be ≥ 0") }
-            classes = (ls.max() ?? 0) + 1
-            targets = Metrics.oneHot(ls, classes: classes, centred: true)
-        } else {
-            let k = ya.shape.count == 1 ? 1 : ya.shape.dropFirst().reduce(1, *)
-            targets = Matrix(rows: xtr.count, cols: k, data: ya.data)
-        }
+        let trainTargets = try PredictionTargets.training(ya, count: xtr.count, path: labels)
+        // Read and check the test labels before the (long) Gram computations.
+        let testTargets = try testLabels.map { try trainTargets.test(NPY.read(path: $0), count: xte.count, path: $0) }
+        let targets = trainTargets.matrix
         let engine = try GramEngine(spec: s, threads: compute.threads)
         let ktt = try computeGram(engine, xtr, nil, quiet: compute.quiet, label: "train Gram")
         let kst = try computeGram(engine, xte, xtr, quiet: compute.quiet, label: "test×train")
         let reg = try KernelRegression(kTrainTrain: choice == .ntk ? ktt.ntk : ktt.nngp, diagReg: diagReg)
         let pred = try reg.predict(kTestTrain: choice == .ntk ? kst.ntk : kst.nngp, targets: targets, time: time)
         for w in pred.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-        let tdesc = time.map { "t = \($0)" } ?? "t = ∞"
+        let tdesc = time.flatMap { $0.isFinite ? "t = \($0)" : nil } ?? "t = ∞"
         print("\(choice.rawValue) predictions for \(xte.count) test points, \(tdesc), diag_reg \(diagReg)")
-        if let tl = testLabels {
-            let ta = try NPY.read(path: tl)
-            guard ta.shape.first == xte.count else { throw UserError("\(tl): \(ta.shape.first ?? 0) labels for \(xte.count) test inputs") }
-            if isClassification {
-                print(String(format: "accuracy %.4f", Metrics.accuracy(pred.values, labels: ta.data.map { Int($0) })))
-            } else {
-                let y = Matrix(rows: xte.count, cols: pred.values.cols, data: ta.data)
-                print(String(format: "mse %.6g  mae %.6g", Metrics.mse(pred.values, y), Metrics.mae(pred.values, y)))
-            }
+        switch testTargets {
+        case .classes(let labels, _)?:
+            print(String(format: "accuracy %.4f", Metrics.accuracy(pred.values, labels: labels)))
+        case .regression(let y)?:
+            print(String(format: "mse %.6g  mae %.6g", Metrics.mse(pred.values, y), Metrics.mae(pred.values, y)))
+        case nil: break
         }
         if let out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -65,6 +65,12 @@ struct QM9Choice: Sendable, Hashable {
         guard testSize >= 1 else { throw CommandError("the test size must be ≥ 1, got \(testSize)") }
         guard (1...4).contains(bandwidth) else { throw CommandError("bandwidth must be in 1…4, got \(bandwidth)") }
         guard diagReg >= 0, diagReg.isFinite else { throw CommandError("diag_reg must be ≥ 0, got \(diagReg)") }
+        // QM9 has 133,885 molecules; larger sizes (e.g. test=9223372036854775807) would
+        // overflow `need` below or allocate absurd pools.
+        let limit = 200_000
+        guard testSize <= limit, trainSizes.allSatisfy({ $0 <= limit }), pool <= limit else {
+            throw CommandError("sizes, test and pool must be at most \(limit) molecules, got sizes \(trainSizes), test \(testSize), pool \(pool)")
+        }
         let need = testSize + (trainSizes.max() ?? 0)
         guard pool >= need else {
             throw CommandError("pool \(pool) is smaller than test \(testSize) + largest training set \(trainSizes.max() ?? 0) = \(need)")

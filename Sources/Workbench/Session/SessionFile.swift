@@ -50,7 +50,9 @@ struct SessionFile: Sendable {
     static func parse(_ text: String, path: String) -> SessionFile {
         var f = SessionFile(path: path)
         var sawHeader = false
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on "\n" as a Unicode scalar: in a Swift String "\r\n" is one Character, so
+        // splitting on the Character "\n" would glue a CRLF file into a single line.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
         for (k, raw) in lines.enumerated() {
             let n = k + 1
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -58,7 +60,10 @@ struct SessionFile: Sendable {
             func fail(_ m: String) { f.errors.append(SessionError(file: path, line: n, message: m)) }
             let obj: Any
             do { obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) } catch {
-                fail(k == lines.count - 1 ? "truncated or malformed last line (e.g. cut off by a crash); skipped" : "not valid JSON; skipped")
+                // The line is one JSON text, so "line 1, column C" of the parser is column C here.
+                let located = JSONErrorLocation.specError(for: error, in: Data(line.utf8))
+                let column = located.path.hasPrefix("line 1, ") ? String(located.path.dropFirst(8)) + ": " : ""
+                fail(k == lines.count - 1 ? "truncated or malformed last line (e.g. cut off by a crash): \(column)\(located.message); skipped" : "\(column)\(located.message); skipped")
                 continue
             }
             guard let d = obj as? [String: Any] else { fail("expected a JSON object; skipped"); continue }

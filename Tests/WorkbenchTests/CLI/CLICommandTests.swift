@@ -63,7 +63,7 @@ final class CLICommandTests: XCTestCase {
         // Wrong input shape: a clear error, nothing written.
         try NPY.write(try NPYArray(shape: [2, 5, 5, 1], data: Array(repeating: 0.5, count: 50)), to: dir + "/bad.npy")
         XCTAssertThrowsError(try run(["kernel", "--spec", spec, "--x1", dir + "/bad.npy", "--out", dir + "/k3", "--quiet"])) { e in
-            XCTAssertTrue("\(e)".contains("does not hold inputs of shape"), "\(e)")
+            XCTAssertTrue("\(e)".contains("does not match the spec's input_shape [4, 4, 1]"), "\(e)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/k3/ntk.npy"))
     }

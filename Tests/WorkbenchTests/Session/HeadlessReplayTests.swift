@@ -157,7 +157,7 @@ final class HeadlessReplayTests: XCTestCase {
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let r = try HeadlessReplay.run(path: path, out: dir + "/out", threads: 1)
         XCTAssertEqual(r.failed, 2)
-        XCTAssertEqual(r.loadErrors.first?.description, "\(path):4: not valid JSON; skipped")
+        XCTAssertEqual(r.loadErrors.first?.description, "\(path):4: column 1: not valid JSON: unexpected \"not\"; skipped")
         XCTAssertTrue(r.steps[1].error?.hasPrefix("\(path):3: stack.set-param:") ?? false)
         XCTAssertTrue(r.steps.last?.ok ?? false, "the rest still runs")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/out/01-gram-ntk-a.png"))

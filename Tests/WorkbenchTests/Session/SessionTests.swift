@@ -46,7 +46,7 @@ final class SessionTests: XCTestCase {
         """
         let f = SessionFile.parse(text, path: "bad.jsonl")
         XCTAssertEqual(f.errors.map(\.line), [3, 4, 5, 6, 8])
-        XCTAssertEqual(f.errors[0].description, "bad.jsonl:3: not valid JSON; skipped")
+        XCTAssertEqual(f.errors[0].description, "bad.jsonl:3: column 1: not valid JSON: unexpected \"this\"; skipped")
         XCTAssertEqual(f.errors[1].description, "bad.jsonl:4: unknown command \"stack.fly\"; skipped")
         XCTAssertTrue(f.errors[2].description.hasPrefix("bad.jsonl:5: spec.layers[0].filter:"), f.errors[2].description)
         XCTAssertTrue(f.errors[4].message.contains("truncated"))
