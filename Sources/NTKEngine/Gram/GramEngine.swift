@@ -60,13 +60,18 @@ public struct GramEngine: Sendable {
         // MLPs spend their time in one big dgemm: let OpenBLAS use its threads there.
         if let ev = evaluator, !ev.stack.isImageStack { r = try computeUnlocked(x1, x2, progress: progress) }
         else { r = try BLASThreads.singleThreaded { try computeUnlocked(x1, x2, progress: progress) } }
-        // One pass over the finished Gram (cheap next to computing it); only on failure is the
-        // offending pair re-run layer by layer to say where it broke.
+        try requireFinite(r, x1, x2)
+        return r
+    }
+
+    /// One pass over a finished Gram (or tile: x1/x2 are then the tile's row/column inputs and
+    /// `offset` their first indices), cheap next to computing it; only on failure is the
+    /// offending pair re-run layer by layer to say where it broke.
+    func requireFinite(_ r: KernelMatrices, _ x1: InputBatch, _ x2: InputBatch?, offset: (Int, Int) = (0, 0)) throws {
         if let bad = (0..<r.nngp.data.count).first(where: { !r.nngp.data[$0].isFinite || !r.ntk.data[$0].isFinite }) {
-            let i = bad / max(r.nngp.cols, 1), j = bad % max(r.nngp.cols, 1)
+            let i = offset.0 + bad / max(r.nngp.cols, 1), j = offset.1 + bad % max(r.nngp.cols, 1)
             throw KernelError.nonFinite(diagnoseNonFinite(x1.input(i), (x2 ?? x1).input(j), i: i, j: j))
         }
-        return r
     }
 
     /// Words for a pair (i, j) whose kernel is not finite: the first layer where it becomes

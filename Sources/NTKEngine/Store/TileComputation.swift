@@ -91,7 +91,9 @@ extension GramEngine {
             }
         }
         if progress.isCancelled { throw KernelError.cancelled }
-        return KernelMatrices(nngp: Matrix(rows: nr, cols: nc, data: out.nngpArray()), ntk: Matrix(rows: nr, cols: nc, data: out.ntkArray()))
+        let r = KernelMatrices(nngp: Matrix(rows: nr, cols: nc, data: out.nngpArray()), ntk: Matrix(rows: nr, cols: nc, data: out.ntkArray()))
+        try requireFinite(r, x1, x2, offset: (r0, c0))
+        return r
     }
 }
 

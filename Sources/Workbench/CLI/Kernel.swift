@@ -41,11 +41,16 @@ struct Kernel: ParsableCommand {
         guard let outType = NPYDType(rawValue: dtype), outType == .float64 || outType == .float32 else {
             throw UserError("--dtype must be float64 or float32, got \(dtype)")
         }
-        // Both files are committed together (AtomicFolder: one rename swaps the folder).
-        let files = try [("nngp", r.nngp), ("ntk", r.ntk)].map { name, m in
-            (name: "\(name).npy", bytes: try NPY.encode(try NPYArray(shape: [m.rows, m.cols], data: m.data), as: outType))
-        }
-        try AtomicFolder.commit(files, to: out)
+        try writeKernelPair(r, to: out, as: outType)
         print(String(format: "wrote %@/nngp.npy and ntk.npy (%d×%d) in %.2fs", out, r.nngp.rows, r.nngp.cols, dt))
     }
+}
+
+/// Writes nngp.npy and ntk.npy into `out` as one commit (AtomicFolder: one rename swaps the
+/// folder), so a kill never leaves a new K next to an old Θ.
+func writeKernelPair(_ r: KernelMatrices, to out: String, as outType: NPYDType) throws {
+    let files = try [("nngp", r.nngp), ("ntk", r.ntk)].map { name, m in
+        (name: "\(name).npy", bytes: try NPY.encode(try NPYArray(shape: [m.rows, m.cols], data: m.data), as: outType))
+    }
+    try AtomicFolder.commit(files, to: out)
 }

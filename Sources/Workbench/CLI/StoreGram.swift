@@ -163,10 +163,7 @@ extension Kernel {
         guard let r = try storeGram(spec: s, x1: a, x2: b, precision: prec, threads: compute.threads, options: storeOptions,
                                     assembleOnly: assemble, quiet: compute.quiet, label: "kernel") else { return }
         if out.isEmpty { return }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for (name, m) in [("nngp", r.nngp), ("ntk", r.ntk)] {
-            try NPY.write(try NPYArray(shape: [m.rows, m.cols], data: m.data), to: (out as NSString).appendingPathComponent("\(name).npy"), as: outType)
-        }
+        try writeKernelPair(r, to: out, as: outType)
         print(String(format: "wrote %@/nngp.npy and ntk.npy (%d×%d) in %.2fs", out, r.nngp.rows, r.nngp.cols, Date().timeIntervalSince(t0)))
     }
 }
