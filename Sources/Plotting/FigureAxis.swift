@@ -34,6 +34,9 @@ public struct FigureAxis: Sendable, Equatable {
                 let pad = (hi - lo) * 0.05
                 lo -= pad; hi += pad
             }
+            // Absurd data (±1e308) would overflow the margins and the tick arithmetic: the
+            // axis spans at most ±1e300 (values beyond are drawn at the edge).
+            lo = min(max(lo, -1e300), 1e300); hi = min(max(hi, -1e300), 1e300)
             if !(hi > lo) { let d = lo == 0 ? 0.5 : abs(lo) * 0.1; lo -= d; hi += d }
             low = lo; high = hi
             let step = FigureAxis.linearStep(lo, hi, bins: n)
@@ -52,6 +55,8 @@ public struct FigureAxis: Sendable, Equatable {
                 let pad = max(b - a, 0) * 0.05
                 lo = pow(10, a - pad); hi = pow(10, b + pad)
             }
+            // Keep the decades finite (log10 of the limits becomes an Int below).
+            lo = min(max(lo, 1e-300), 1e300); hi = min(max(hi, 1e-300), 1e300)
             if !(hi > lo) { lo /= 2; hi *= 2 }
             low = lo; high = hi
             let k0 = Int((log10(lo) - 1e-9).rounded(.up)), k1 = Int((log10(hi) + 1e-9).rounded(.down))

@@ -15,4 +15,17 @@ final class TicksHardeningTests: XCTestCase {
             XCTAssertEqual(r.ticks.count, r.tickLabels.count)
         }
     }
+
+    /// The same session through the Cairo exports' axis (FigureAxis): 1e308 overflowed the
+    /// log margins to ∞ and trapped in Int(log10(∞)).
+    func testFigureAxisOfHugeValuesDoesNotTrap() {
+        for scale in [AxisScale.log, .linear] {
+            for values in [[0.1, 1, 10, 1.5e308], [-1.7e308, 1.7e308], [Double.greatestFiniteMagnitude]] {
+                let a = FigureAxis(Axis(scale: scale), values: values, maxTicks: 6)
+                XCTAssertTrue(a.low.isFinite && a.high.isFinite && a.high > a.low, "\(scale) \(values)")
+                XCTAssertFalse(a.ticks.isEmpty, "\(scale) \(values)")
+                XCTAssertEqual(a.ticks.count, a.labels.count)
+            }
+        }
+    }
 }
