@@ -31,27 +31,53 @@ enum WindowSum {
         }
     }
 
-    /// dst (o2×o3) += src (n2×n3) shifted by r along axis b (2: rows, 3: within rows).
+    /// dst (o2×o3) += src (n2×n3) shifted by r along axis b (2: rows, 3: within rows):
+    /// dst[x] += src[x + r] along that axis, where x + r outside [0, n) contributes zero
+    /// (same/valid) or is taken modulo n (circular — a filter wider than the image wraps
+    /// around several times, like neural-tangents' wrap padding).
+    ///
+    /// Bounds: every add below copies a run [x, x + len) of dst from [u, u + len) of src
+    /// with 0 ≤ x, x + len ≤ o and 0 ≤ u, u + len ≤ n along the shifted axis (`runs`), so
+    /// no index leaves either buffer whatever r is. The axis that is not shifted has the
+    /// same length in src and dst (o3 = n3 for b = 2, o2 = n2 for b = 3): a pass only
+    /// resizes the axis it sums over.
     @inline(__always)
     static func addShifted<T: KernelFloat>(dst d: UnsafeMutablePointer<T>, src s: UnsafePointer<T>, n2: Int, n3: Int,
                            o2: Int, o3: Int, b: Int, r: Int, circular: Bool) {
         if b == 2 {
-            let lo = max(0, -r), hi = min(o2, n2 - r)
-            if lo < hi { VectorMath.add(d + lo * o3, s + (lo + r) * n3, (hi - lo) * o3) }
-            if circular {
-                if lo > 0 { VectorMath.add(d, s + (n2 + r) * n3, lo * o3) }
-                if hi < o2 { VectorMath.add(d + hi * o3, s + (hi + r - n2) * n3, (o2 - hi) * o3) }
+            runs(o: o2, n: n2, r: r, circular: circular) { x, u, len in
+                VectorMath.add(d + x * o3, s + u * n3, len * o3)
             }
         } else {
-            let lo = max(0, -r), hi = min(o3, n3 - r)
             for i2 in 0..<o2 {
                 let drow = d + i2 * o3, srow = s + i2 * n3
-                if lo < hi { VectorMath.add(drow + lo, srow + lo + r, hi - lo) }
-                if circular {
-                    for x in 0..<lo { drow[x] += srow[x + r + n3] }
-                    if hi < o3 { for x in hi..<o3 { drow[x] += srow[x + r - n3] } }
+                runs(o: o3, n: n3, r: r, circular: circular) { x, u, len in
+                    VectorMath.add(drow + x, srow + u, len)
                 }
             }
+        }
+    }
+
+    /// The runs of dst[x] += src[x + r], x ∈ [0, o), as (x, u = source start, len):
+    /// x + len ≤ o and u + len ≤ n for each. Non-circular: the one run where 0 ≤ x + r < n
+    /// (none when |r| is beyond the axis). Circular: x + r reduced modulo n, split where the
+    /// source index wraps — at most ⌈o/n⌉ + 1 runs.
+    @inline(__always)
+    static func runs(o: Int, n: Int, r: Int, circular: Bool, _ body: (Int, Int, Int) -> Void) {
+        guard o > 0, n > 0 else { return }
+        if !circular {
+            let lo = max(0, -r), hi = min(o, n - r)
+            if lo < hi { body(lo, lo + r, hi - lo) }
+            return
+        }
+        var x = 0
+        var u = r % n
+        if u < 0 { u += n }
+        while x < o {
+            let len = min(o - x, n - u)
+            body(x, u, len)
+            x += len
+            u = 0
         }
     }
 
