@@ -25,7 +25,9 @@ let package = Package(
         // libtiff for importing TIFF image folders (Debian libtiff-dev).
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", providers: [.apt(["libtiff-dev"])]),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF"]),
+        // Vector square root / multiply-add for the kernel hot loops (static inline, see header).
+        .target(name: "CKernelMath"),
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CKernelMath"]),
         .target(name: "Plotting", dependencies: ["CPNG"]),
         .target(name: "TUI", dependencies: ["Plotting", "CNcursesw"]),
         .executableTarget(

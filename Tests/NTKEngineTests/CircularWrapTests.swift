@@ -248,29 +248,55 @@ final class CircularWrapTests: XCTestCase {
         }
     }
 
-    /// `WindowSum.runs` (the bounds argument of `addShifted`): every run stays inside both
-    /// axes and the runs cover exactly the indices the modulo/zero-padding rule gives.
-    func testRunsCoverExactlyAndStayInBounds() {
-        for n in 1...7 {
-            for o in [n, max(1, n - 2)] {
-                for r in -(3 * n + 2)...(3 * n + 2) {
-                    for circular in [true, false] {
-                        if circular && o != n { continue }
-                        var seen = [Int?](repeating: nil, count: o)
-                        WindowSum.runs(o: o, n: n, r: r, circular: circular) { x, u, len in
-                            XCTAssertTrue(x >= 0 && len > 0 && x + len <= o && u >= 0 && u + len <= n, "n \(n) o \(o) r \(r)")
-                            for i in 0..<len where x + i < o {
-                                XCTAssertNil(seen[x + i], "index covered twice")
-                                seen[x + i] = u + i
+    /// `WindowSum.passSlab` against its definition on small blocks, for every shift up to
+    /// three times beyond the axis, both tap axes, all paddings: the output slab equals
+    /// Σ_j src[(i0, i1) + shiftA_j on axis a, (x2, x3) + shiftB_j on axis b] with the modulo
+    /// (circular) or zero (same) rule, and nothing around the output slab is written (canaries).
+    func testPassSlabMatchesDefinitionAndStaysInBounds() {
+        var rng = TestRNG(5)
+        let pad = 64
+        for (n0, n1, n2, n3) in [(3, 2, 3, 5), (1, 4, 4, 1), (2, 3, 1, 6)] {
+            let dims = [n0, n1, n2, n3]
+            let src = rng.normals(dims.reduce(1, *))
+            for padding in [Padding.circular, .same] {
+                for a in [0, 1] { for b in [2, 3] {
+                    let nb = dims[b], na = dims[a]
+                    for _ in 0..<40 {
+                        let k = 1 + Int(rng.next() % 4)
+                        let shA = (0..<k).map { _ in Int(rng.next() % UInt64(6 * na + 5)) - (3 * na + 2) }
+                        let shB = (0..<k).map { _ in Int(rng.next() % UInt64(6 * nb + 5)) - (3 * nb + 2) }
+                        let out = dims
+                        let slabSize = n2 * n3
+                        var buf = [Double](repeating: 12345, count: slabSize + 2 * pad)
+                        let slab = Int(rng.next() % UInt64(n0 * n1))
+                        src.withUnsafeBufferPointer { sp in
+                            buf.withUnsafeMutableBufferPointer { bp in
+                                guard let s = sp.baseAddress, let d = bp.baseAddress else { return }
+                                WindowSum.passSlab(src: s, dst: d + pad, slabIndex: slab, inDims: dims, outDims: out,
+                                                   a: a, b: b, shiftA: shA, shiftB: shB, padding: padding)
                             }
                         }
-                        for x in 0..<o {
-                            let src = x + r
-                            let want: Int? = circular ? ((src % n) + n) % n : (src >= 0 && src < n ? src : nil)
-                            XCTAssertEqual(seen[x], want, "n \(n) o \(o) r \(r) circular \(circular) x \(x)")
+                        XCTAssertTrue(buf[..<pad].allSatisfy { $0 == 12345 } && buf[(pad + slabSize)...].allSatisfy { $0 == 12345 },
+                                      "wrote outside the slab: dims \(dims) a \(a) b \(b) \(shA) \(shB) \(padding)")
+                        func wrap(_ u: Int, _ n: Int) -> Int? {
+                            if u >= 0 && u < n { return u }
+                            return padding == .circular ? ((u % n) + n) % n : nil
                         }
+                        let i0 = slab / n1, i1 = slab % n1
+                        for x2 in 0..<n2 { for x3 in 0..<n3 {
+                            var want = 0.0
+                            for j in 0..<k {
+                                var idx = [i0, i1, x2, x3]
+                                idx[a] += shA[j]; idx[b] += shB[j]
+                                guard let u0 = wrap(idx[0], n0), let u1 = wrap(idx[1], n1),
+                                      let u2 = wrap(idx[2], n2), let u3 = wrap(idx[3], n3) else { continue }
+                                want += src[((u0 * n1 + u1) * n2 + u2) * n3 + u3]
+                            }
+                            XCTAssertEqual(buf[pad + x2 * n3 + x3], want, accuracy: 1e-12,
+                                           "dims \(dims) a \(a) b \(b) \(shA) \(shB) \(padding) at \(x2),\(x3)")
+                        }}
                     }
-                }
+                }}
             }
         }
     }

@@ -85,15 +85,13 @@ struct BlockActivation<T: KernelFloat> {
         typealias V = T.Vector
         let w = V.scalarCount
         let is1 = 1 / s1
-        let one = V(repeating: 1)
         let vSum = V(repeating: sumSq), vC1 = V(repeating: c1), vC1s1 = V(repeating: c1 * s1), vIs1 = V(repeating: is1)
         var j = 0
         while j + w <= cols {
             let kv = VectorMath.load(krow + j)
             let c = T.clampUnit(kv * vIs1 * VectorMath.load(is2 + j))
-            let th = T.acos(c)
+            let (th, sinv) = T.reluAngle(c)
             let dot = vSum - vC1 * th
-            let sinv = ((one - c) * (one + c)).squareRoot()
             VectorMath.store(vC1s1 * sinv * VectorMath.load(s2 + j) + dot * kv, krow + j)
             if let t = trow { VectorMath.store(VectorMath.load(t + j) * dot, t + j) }
             j += w
@@ -101,8 +99,9 @@ struct BlockActivation<T: KernelFloat> {
         while j < cols {
             let kv = Double(krow[j])
             let c = max(-1, min(1, kv * Double(is1) * Double(is2[j])))
-            let dot = Double(sumSq) - Double(c1) * VectorMath.acos(c)
-            krow[j] = T(Double(c1) * Double(s1) * max(0, (1 - c) * (1 + c)).squareRoot() * Double(s2[j]) + dot * kv)
+            let (th, sinv) = VectorMath.reluAngle(SIMD4<Double>(repeating: c))
+            let dot = Double(sumSq) - Double(c1) * th[0]
+            krow[j] = T(Double(c1) * Double(s1) * sinv[0] * Double(s2[j]) + dot * kv)
             trow?[j] *= T(dot)
             j += 1
         }
