@@ -60,11 +60,13 @@ enum WindowSum {
                     assert(o3 == n3)
                     for j in 0..<m { cur[j] = slabs[j] + (lo + r[j]) * n3 }
                     fusedSum(dst + lo * o3, cur, m, (hi - lo) * o3)
-                    for x in Array(0..<lo) + Array(hi..<len) {
+                    @inline(__always) func edgeRow(_ x: Int) {
                         let drow = dst + x * o3
                         drow.initialize(repeating: 0, count: o3)
                         for j in 0..<m { if let u = source(x, r[j]) { VectorMath.add(drow, slabs[j] + u * n3, o3) } }
                     }
+                    for x in 0..<lo { edgeRow(x) }
+                    for x in hi..<len { edgeRow(x) }
                 } else {
                     // Columns within each row shift; o2 = n2.
                     assert(o2 == n2)
