@@ -105,4 +105,71 @@ final class ReluDualAccuracyTests: XCTestCase {
             }
         }
     }
+
+    /// asin for the erf dual: relative to libm over |ρ| ≤ 1 (incl. tiny ρ, where the erf
+    /// kernel is ≈ (2/π)ρ and must keep its relative accuracy).
+    func testAsinAgainstLibm() {
+        var worst = 0.0, worstF = 0.0
+        for c in Self.correlations {
+            let (a, r) = VectorMath.asinAngle(SIMD4<Double>(repeating: c))
+            let want = Foundation.asin(c)
+            worst = max(worst, want == 0 ? abs(a[0]) : abs(a[0] - want) / abs(want))
+            XCTAssertLessThan(abs(r[0] - ((1 - c) * (1 + c)).squareRoot()), 2e-16, "root at \(c)")
+            let cf = Float(c)
+            let (af, _) = VectorMath.asinAngle(SIMD8<Float>(repeating: cf))
+            let wf = Foundation.asin(Double(cf))
+            worstF = max(worstF, wf == 0 ? abs(Double(af[0])) : abs(Double(af[0]) - wf) / abs(wf))
+        }
+        XCTAssertLessThan(worst, 8e-16, "asin relative error")
+        XCTAssertLessThan(worstF, 5e-7, "Float asin relative error")
+    }
+
+    /// The vectorised erf block dual (body and tail) against `Activation.dual`, variances
+    /// 0 … 1e6, both precisions.
+    func testErfBlockDualAgainstScalarFormula() {
+        var rng = TestRNG(4)
+        for scale in [0.0, 1e-8, 0.3, 1, 50, 1e6] {
+            let cols = 7
+            let v2 = (0..<cols).map { _ in scale * (0.1 + 3 * rng.uniform()) }
+            for c in Self.correlations.filter({ _ in rng.uniform() < 0.05 }) + [1, -1, 0, 1e-12] {
+                let v1 = [scale * (0.1 + 3 * rng.uniform())]
+                let ks = v2.map { c * (1 + 2 * $0).squareRoot() * (1 + 2 * v1[0]).squareRoot() / 2 }
+                var k = ks, t = [Double](repeating: 1.5, count: cols)
+                BlockActivation<Double>(.erf, v1: v1, v2: v2, selfPair: false).apply(k: &k, theta: &t, cols: cols)
+                var kf = ks.map { Float($0) }, tf = [Float](repeating: 1.5, count: cols)
+                BlockActivation<Float>(.erf, v1: v1, v2: v2, selfPair: false).apply(k: &kf, theta: &tf, cols: cols)
+                for j in 0..<cols {
+                    let want = Activation.erf.dual(k: ks[j], v1: v1[0], v2: v2[j])
+                    let rho = max(-1, min(1, 2 * ks[j] / ((1 + 2 * v1[0]) * (1 + 2 * v2[j])).squareRoot()))
+                    // The block forms ρ as 2K·(1/√p₁)·(1/√p₂), the scalar formula as 2K/√(p₁p₂): a
+                    // few roundings apart. Near |ρ| = 1 asin (slope 1/√(1−ρ²)) and K̇ ∝ 1/√(1−ρ²)
+                    // (relative slope 1/(1−ρ²)) amplify that; Float resolves ρ only to ~6e-8.
+                    let gap = (1 - rho) * (1 + rho)
+                    let eps = Double.ulpOfOne, epsF = Double(Float.ulpOfOne)
+                    XCTAssertLessThan(abs(k[j] - want.k), 4e-15 + conditioning(rho, eps: eps), "erf K at ρ \(rho), scale \(scale)")
+                    if gap > 1e-10 {
+                        XCTAssertLessThan(abs(t[j] - 1.5 * want.kdot) / (1.5 * want.kdot), 4e-15 + 8 * eps / gap,
+                                          "erf K̇ at ρ \(rho), scale \(scale)")
+                    }
+                    XCTAssertLessThan(abs(Double(kf[j]) - want.k), 1e-6 + conditioning(rho, eps: epsF), "Float erf K at ρ \(rho)")
+                    if gap > 1e-4 {
+                        XCTAssertLessThan(abs(Double(tf[j]) - 1.5 * want.kdot) / (1.5 * want.kdot), 2e-6 + 8 * epsF / gap,
+                                          "Float erf K̇ at ρ \(rho)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension BlockActivation {
+    /// One row, from arrays (tests).
+    func apply(k: inout [T], theta: inout [T], cols: Int) {
+        k.withUnsafeMutableBufferPointer { kp in
+            theta.withUnsafeMutableBufferPointer { tp in
+                guard let kb = kp.baseAddress, let tb = tp.baseAddress else { return }
+                applyRow(0, k: kb, theta: tb, cols: cols)
+            }
+        }
+    }
 }

@@ -16,15 +16,10 @@ enum VectorMath {
     // square root on the upper range, plus a second square root for sin θ — and Swift's SIMD
     // `squareRoot()` ran lane by lane through libm, so the square roots come from CKernelMath.
 
-    /// (θ, sin θ) for c ∈ [−1, 1] (clamped by the caller).
+    /// asin x = x + x·z·P(z), z = x², for |x| ≤ 1/√2 (a hair beyond is still accurate).
     @inline(__always)
-    static func reluAngle(_ c: SIMD4<Double>) -> (theta: SIMD4<Double>, sin: SIMD4<Double>) {
+    static func asinPoly(_ x: SIMD4<Double>) -> SIMD4<Double> {
         typealias V = SIMD4<Double>
-        let one = V(repeating: 1)
-        let s = entk_sqrt_d4((one - c) * (one + c))
-        let a = c.replacing(with: -c, where: c .< 0)
-        let small = a .<= V(repeating: 0.7071067811865476)
-        let x = s.replacing(with: c, where: small)
         let z = x * x
         // P(z) = E(z²) + z·O(z²): two independent Horner chains of 9 (half the latency).
         let w = z * z
@@ -39,10 +34,46 @@ enum VectorMath {
         e = m(e, 0.04464285712358516); o = m(o, 0.030381946078023858)
         e = m(e, 0.1666666666666666); o = m(o, 0.07500000000008983)
         let p = entk_muladd_d4(o, z, e)
-        let asin = entk_muladd_d4(x * z, p, x)
+        return entk_muladd_d4(x * z, p, x)
+    }
+
+    /// (θ, sin θ) for c ∈ [−1, 1] (clamped by the caller).
+    @inline(__always)
+    static func reluAngle(_ c: SIMD4<Double>) -> (theta: SIMD4<Double>, sin: SIMD4<Double>) {
+        typealias V = SIMD4<Double>
+        let one = V(repeating: 1)
+        let s = entk_sqrt_d4((one - c) * (one + c))
+        let a = c.replacing(with: -c, where: c .< 0)
+        let small = a .<= V(repeating: 0.7071067811865476)
+        let asin = asinPoly(s.replacing(with: c, where: small))
         let upper = asin.replacing(with: Double.pi - asin, where: c .< 0)
         let theta = upper.replacing(with: Double.pi / 2 - asin, where: small)
         return (theta, s)
+    }
+
+    /// (asin c, √(1 − c²)) for c ∈ [−1, 1]: the polynomial of c for |c| ≤ 1/√2, else
+    /// ±(π/2 − asin √(1 − c²)) — full relative accuracy at small c (the erf dual).
+    @inline(__always)
+    static func asinAngle(_ c: SIMD4<Double>) -> (asin: SIMD4<Double>, root: SIMD4<Double>) {
+        typealias V = SIMD4<Double>
+        let one = V(repeating: 1)
+        let s = entk_sqrt_d4((one - c) * (one + c))
+        let a = c.replacing(with: -c, where: c .< 0)
+        let small = a .<= V(repeating: 0.7071067811865476)
+        let p = asinPoly(s.replacing(with: c, where: small))
+        let big = (Double.pi / 2 - p).replacing(with: p - Double.pi / 2, where: c .< 0)
+        return (big.replacing(with: p, where: small), s)
+    }
+
+    @inline(__always)
+    static func asinPoly(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        typealias V = SIMD8<Float>
+        let z = x * x
+        @inline(__always) func m(_ p: V, _ k: Float) -> V { entk_muladd_f8(p, z, V(repeating: k)) }
+        var p = V(repeating: 0.08429820192680718)
+        p = m(p, -0.04761474777301197); p = m(p, 0.047878790478741315); p = m(p, 0.025548843194940517)
+        p = m(p, 0.04506449315956714); p = m(p, 0.07498651663292173); p = m(p, 0.16666673576687638)
+        return entk_muladd_f8(x * z, p, x)
     }
 
     @inline(__always)
@@ -52,16 +83,22 @@ enum VectorMath {
         let s = entk_sqrt_f8((one - c) * (one + c))
         let a = c.replacing(with: -c, where: c .< 0)
         let small = a .<= V(repeating: 0.70710677)
-        let x = s.replacing(with: c, where: small)
-        let z = x * x
-        @inline(__always) func m(_ p: V, _ k: Float) -> V { entk_muladd_f8(p, z, V(repeating: k)) }
-        var p = V(repeating: 0.08429820192680718)
-        p = m(p, -0.04761474777301197); p = m(p, 0.047878790478741315); p = m(p, 0.025548843194940517)
-        p = m(p, 0.04506449315956714); p = m(p, 0.07498651663292173); p = m(p, 0.16666673576687638)
-        let asin = entk_muladd_f8(x * z, p, x)
+        let asin = asinPoly(s.replacing(with: c, where: small))
         let upper = asin.replacing(with: Float.pi - asin, where: c .< 0)
         let theta = upper.replacing(with: Float.pi / 2 - asin, where: small)
         return (theta, s)
+    }
+
+    @inline(__always)
+    static func asinAngle(_ c: SIMD8<Float>) -> (asin: SIMD8<Float>, root: SIMD8<Float>) {
+        typealias V = SIMD8<Float>
+        let one = V(repeating: 1)
+        let s = entk_sqrt_f8((one - c) * (one + c))
+        let a = c.replacing(with: -c, where: c .< 0)
+        let small = a .<= V(repeating: 0.70710677)
+        let p = asinPoly(s.replacing(with: c, where: small))
+        let big = (Float.pi / 2 - p).replacing(with: p - Float.pi / 2, where: c .< 0)
+        return (big.replacing(with: p, where: small), s)
     }
 
     /// arccos on [−1, 1] (the θ of `reluAngle`).
