@@ -47,6 +47,10 @@ func cases() -> [Case] {
     if let s = spec(c4, shape: [16, 16, 3]) {
         out.append(Case(name: "C4 lift+3×gconv+ReLU+pool, 16×16×3", spec: s, n: 16, flopsPerPair: flops(positions: 256, group: 4, linear: 4, activations: 4)))
     }
+    let erf = #"{"type": "erf"}"#
+    if let s = spec([conv("lift", "C4"), erf, conv("gconv", "C4"), erf, conv("gconv", "C4"), erf, conv("gconv", "C4"), erf, #"{"type": "group_pool"}"#, dense], shape: [16, 16, 3]) {
+        out.append(Case(name: "C4 lift+3×gconv+erf+pool, 16×16×3", spec: s, n: 16, flopsPerPair: flops(positions: 256, group: 4, linear: 4, activations: 4)))
+    }
     return out
 }
 
