@@ -4,9 +4,20 @@
 SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev libncurses-dev libpng-dev libtiff-dev zlib1g-dev libfftw3-dev libcairo2-dev fonts-dejavu-core openmpi-bin libopenmpi-dev tmux
 ARCH := $(shell uname -m)
-# Release builds use AVX2+FMA on x86_64 (the plain baseline turns SIMD FMA into libm calls).
+# Release builds target the CPU they run on (the plain x86-64 baseline has no FMA and turns
+# SIMD multiply-adds into libm calls): AVX-512 where /proc/cpuinfo lists avx512f (znver4 on
+# AMD, skylake-avx512 on Intel), AVX2+FMA (haswell) otherwise. The kernels use 256-bit
+# vectors and are correct on both; override with e.g. `make bench TARGET_CPU=haswell`.
 ifeq ($(ARCH),x86_64)
-OPT_FLAGS := -Xswiftc -target-cpu -Xswiftc haswell
+CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+ifneq ($(filter avx512f,$(CPU_FLAGS)),)
+TARGET_CPU ?= $(if $(shell grep -m1 -o AuthenticAMD /proc/cpuinfo 2>/dev/null),znver4,skylake-avx512)
+else ifneq ($(and $(filter avx2,$(CPU_FLAGS)),$(filter fma,$(CPU_FLAGS))),)
+TARGET_CPU ?= haswell
+else
+TARGET_CPU ?= x86-64
+endif
+OPT_FLAGS := -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
 endif
 RELEASE := swift build -c release $(OPT_FLAGS)
 BIN := .build/release

@@ -36,8 +36,10 @@ let package = Package(
         // OpenMPI, loaded with dlopen only when entk runs under mpirun (mpi.h for the types).
         .target(name: "CMPI", cSettings: [.unsafeFlags(["-I/usr/lib/x86_64-linux-gnu/openmpi/include",
                                                          "-I/usr/lib/aarch64-linux-gnu/openmpi/include"])]),
+        // Vector square root / multiply-add for the kernel hot loops (static inline, see header).
+        .target(name: "CKernelMath"),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CZlibShim",
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CZlibShim", "CKernelMath",
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Plotting", dependencies: ["CCairo"]),

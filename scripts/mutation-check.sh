@@ -13,6 +13,9 @@ mutations=(
   "Sources/NTKEngine/Kernel/WindowSum.swift|let signY = s.a != 0 ? s.a : s.c|let signY = s.a != 0 ? s.a : -s.c|SymmetryTests"
   "Sources/NTKEngine/Kernel/Stack.swift|var thetaFromK: Double { parameterization == .ntk ? w2 : fanIn }|var thetaFromK: Double { parameterization == .ntk ? w2 : fanIn + 1 }|ReferenceTests"
   "Sources/NTKEngine/Activations/Activation.swift|kk += 0.25 * kc|kk += 0.2500001 * kc|ReferenceTests"
+  "Sources/NTKEngine/Kernel/VectorMath.swift|e = m(e, 0.1666666666666666)|e = m(e, 0.1666666666666696)|ReluDualAccuracyTests"
+  "Sources/NTKEngine/Kernel/WindowSum.swift|acc += slabs[j][i2 * n3 + u]|acc += slabs[j][i2 * n3 + (u + 1) % n]|CircularWrapTests"
+  "Sources/NTKEngine/Kernel/KernelEvaluator.swift|if j < i { weight[j] += 1; weight[i] = 0 }|if j < i { weight[j] += 0; weight[i] = 0 }|SelfPairSavingTests"
 )
 caught=0; missed=0
 for m in "${mutations[@]}"; do

@@ -30,6 +30,8 @@ func flops(positions p: Int, group: Int, linear: Int, activations: Int, k: Int =
     return entries * (Double(linear) * Double(4 * k + 6) + Double(activations) * 45)
 }
 
+/// The rows of the table, in order. To add rows from another file of this target, define a
+/// function there returning `[Case]` and append its result at the end of this one.
 func cases() -> [Case] {
     var out: [Case] = []
     if let s = spec([dense, relu, dense, relu, dense], shape: [3072]) {
@@ -44,6 +46,10 @@ func cases() -> [Case] {
     }
     if let s = spec(c4, shape: [16, 16, 3]) {
         out.append(Case(name: "C4 lift+3×gconv+ReLU+pool, 16×16×3", spec: s, n: 16, flopsPerPair: flops(positions: 256, group: 4, linear: 4, activations: 4)))
+    }
+    let erf = #"{"type": "erf"}"#
+    if let s = spec([conv("lift", "C4"), erf, conv("gconv", "C4"), erf, conv("gconv", "C4"), erf, conv("gconv", "C4"), erf, #"{"type": "group_pool"}"#, dense], shape: [16, 16, 3]) {
+        out.append(Case(name: "C4 lift+3×gconv+erf+pool, 16×16×3", spec: s, n: 16, flopsPerPair: flops(positions: 256, group: 4, linear: 4, activations: 4)))
     }
     return out
 }
@@ -61,6 +67,11 @@ func peakRSSMiB() -> Double {
 }
 
 let args = CommandLine.arguments
+if let di = args.firstIndex(of: "--dgemm"), di + 1 < args.count, let t = Int(args[di + 1]) {
+    // Child: the dgemm yardstick on t OpenBLAS threads, print "GFLOP/s".
+    print(DgemmYardstick.gflops(threads: t))
+    exit(0)
+}
 if let ci = args.firstIndex(of: "--case"), ci + 1 < args.count, let idx = Int(args[ci + 1]) {
     // Child: run one case, print "pairs seconds rss".
     let threads = args.firstIndex(of: "--threads").flatMap { Int(args[$0 + 1]) } ?? 1
@@ -78,37 +89,52 @@ if let ci = args.firstIndex(of: "--case"), ci + 1 < args.count, let idx = Int(ar
     exit(0)
 }
 
-// Parent: the table.
+// Parent: the dgemm yardstick, then the table.
 let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
+
+/// Runs this binary with `arguments` (OPENBLAS_NUM_THREADS = `blasThreads`), returns the
+/// numbers it prints.
+func child(_ arguments: [String], blasThreads: Int = 1) throws -> [Double] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: me)
+    p.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["OPENBLAS_NUM_THREADS"] = String(blasThreads)
+    p.environment = env
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        .compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+}
+
+// dgemm GFLOP/s on 1 and 2 threads, measured now: the yardstick of this run.
+var dgemm: [Int: Double] = [:]
+for t in [1, 2] {
+    if let g = try child(["--dgemm", String(t)], blasThreads: t).first { dgemm[t] = g }
+}
 let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
 print("entk \(EngineInfo.version) Gram benchmark — \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, symmetric Gram (unique pairs)")
+print(String(format: "dgemm yardstick (OpenBLAS, 2000×2000 float64, this run): %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads",
+             dgemm[1] ?? .nan, dgemm[2] ?? .nan))
 print("")
-print("| stack | N | precision | threads | pairs/s | ms/pair | counted flop/pair | GFLOP/s | % of 50 GFLOP/s·threads | peak RSS MiB |")
+print("| stack | N | precision | threads | pairs/s | ms/pair | counted flop/pair | GFLOP/s | % of dgemm (same threads) | peak RSS MiB |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for (i, c) in cases().enumerated() {
   for prec in Precision.allCases {
     var one = 0.0
     for t in [1, 2] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: me)
-        p.arguments = ["--case", String(i), "--threads", String(t), "--precision", prec.rawValue]
-        var env = ProcessInfo.processInfo.environment
-        env["OPENBLAS_NUM_THREADS"] = "1"
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let f = String(decoding: data, as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let f = try child(["--case", String(i), "--threads", String(t), "--precision", prec.rawValue])
         guard f.count == 3 else { print("| \(c.name) | \(c.n) | \(prec.rawValue) | \(t) | failed | | | | | |"); continue }
         let rate = f[0] / f[1]
         if t == 1 { one = rate }
         let speedup = t == 2 && one > 0 ? String(format: " (%.2f×)", rate / one) : ""
         let gf = rate * c.flopsPerPair / 1e9
         print(String(format: "| %@ | %d | %@ | %d | %.1f%@ | %.2f | %.2e | %.1f | %.0f%% | %.0f |", c.name, c.n, prec.rawValue, t, rate, speedup,
-                     1000 / rate, c.flopsPerPair, gf, 100 * gf / (50 * Double(t)), f[2]))
+                     1000 / rate, c.flopsPerPair, gf, 100 * gf / (dgemm[t] ?? .nan), f[2]))
     }
   }
 }

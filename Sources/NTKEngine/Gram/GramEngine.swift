@@ -165,8 +165,10 @@ public struct GramEngine: Sendable {
                                 let a = UnsafeBufferPointer(rebasing: p1.buffer[(i * f)..<((i + 1) * f)])
                                 let b = UnsafeBufferPointer(rebasing: p2.buffer[(j * f)..<((j + 1) * f)])
                                 let v: KernelValue
-                                if symmetric && i == j, let pooled = self1[i].pooled, ev.stack.scalar.isEmpty {
-                                    v = pooled
+                                if symmetric && i == j, let pooled = self1[i].pooled {
+                                    // The self pair's reduced kernel was computed with the self
+                                    // kernels (a nonlinearity follows the pooling): reuse it.
+                                    v = ev.scalarPhase(pooled, v1: pooled.nngp, v2: pooled.nngp)
                                 } else {
                                     v = ev.pair(a, b, self1[i], self2[j], workspace: ws)
                                 }

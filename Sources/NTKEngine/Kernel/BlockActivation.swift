@@ -14,9 +14,21 @@ struct BlockActivation<T: KernelFloat> {
     let selfPair: Bool
     /// The vectorised ReLU path needs every variance positive.
     let vectorReLU: Bool
+    /// The vectorised erf path needs every variance finite and ≥ 0; `s2`, `is2` then hold
+    /// √(1 + 2v₂) and its reciprocal.
+    let vectorErf: Bool
 
     init(_ act: Activation, v1: [Double], v2: [Double], selfPair: Bool) {
         self.act = act; self.v1 = v1; self.v2 = v2; self.selfPair = selfPair
+        if case .erf = act {
+            let ok: (Double) -> Bool = { $0.isFinite && $0 >= 0 }
+            vectorErf = v1.allSatisfy(ok) && v2.allSatisfy(ok)
+            vectorReLU = false
+            s2 = v2.map { T((1 + 2 * $0).squareRoot()) }
+            is2 = v2.map { T(1 / (1 + 2 * $0).squareRoot()) }
+            return
+        }
+        vectorErf = false
         s2 = v2.map { T($0 > 0 ? $0.squareRoot() : 0) }
         is2 = v2.map { T($0 > 0 ? 1 / $0.squareRoot() : 0) }
         if case .abRelu = act {
@@ -37,6 +49,10 @@ struct BlockActivation<T: KernelFloat> {
         if case .identity = act { return }
         if vectorReLU, case .abRelu(let a, let b) = act {
             reluRow(i, a: a, b: b, k: krow, theta: trow, cols: cols)
+            return
+        }
+        if vectorErf {
+            erfRow(i, k: krow, theta: trow, cols: cols)
             return
         }
         let vi = v1[i]
@@ -85,15 +101,13 @@ struct BlockActivation<T: KernelFloat> {
         typealias V = T.Vector
         let w = V.scalarCount
         let is1 = 1 / s1
-        let one = V(repeating: 1)
         let vSum = V(repeating: sumSq), vC1 = V(repeating: c1), vC1s1 = V(repeating: c1 * s1), vIs1 = V(repeating: is1)
         var j = 0
         while j + w <= cols {
             let kv = VectorMath.load(krow + j)
             let c = T.clampUnit(kv * vIs1 * VectorMath.load(is2 + j))
-            let th = T.acos(c)
+            let (th, sinv) = T.reluAngle(c)
             let dot = vSum - vC1 * th
-            let sinv = ((one - c) * (one + c)).squareRoot()
             VectorMath.store(vC1s1 * sinv * VectorMath.load(s2 + j) + dot * kv, krow + j)
             if let t = trow { VectorMath.store(VectorMath.load(t + j) * dot, t + j) }
             j += w
@@ -101,9 +115,64 @@ struct BlockActivation<T: KernelFloat> {
         while j < cols {
             let kv = Double(krow[j])
             let c = max(-1, min(1, kv * Double(is1) * Double(is2[j])))
-            let dot = Double(sumSq) - Double(c1) * VectorMath.acos(c)
-            krow[j] = T(Double(c1) * Double(s1) * max(0, (1 - c) * (1 + c)).squareRoot() * Double(s2[j]) + dot * kv)
+            let (th, sinv) = VectorMath.reluAngle(SIMD4<Double>(repeating: c))
+            let dot = Double(sumSq) - Double(c1) * th[0]
+            krow[j] = T(Double(c1) * Double(s1) * sinv[0] * Double(s2[j]) + dot * kv)
             trow?[j] *= T(dot)
+            j += 1
+        }
+    }
+
+    /// erf closed form (neural-tangents' `Erf`), vectorised with the 1/√(1+2v) factors hoisted:
+    /// ρ = 2K/√(p₁p₂), p = 1 + 2v; K′ = (2/π)·asin ρ, K̇ = (4/π)/√(p₁p₂ − 4K²) = (4/π)/(√p₁√p₂√(1−ρ²))
+    /// (floored at √(least normal) like the scalar form). One division per entry.
+    @inline(__always)
+    func erfRow(_ i: Int, k krow: UnsafeMutablePointer<T>, theta trow: UnsafeMutablePointer<T>?, cols: Int) {
+        let p1 = 1 + 2 * v1[i]
+        let diag = selfPair && i < cols
+        let keepT = diag ? (trow?[i] ?? 0) : 0
+        s2.withUnsafeBufferPointer { s2p in
+            is2.withUnsafeBufferPointer { is2p in
+                guard let s2b = s2p.baseAddress, let is2b = is2p.baseAddress else { return }
+                Self.erfKernel(krow, trow, s2b, is2b, cols, sp1: T(p1.squareRoot()), isp1: T(1 / p1.squareRoot()))
+            }
+        }
+        if diag {
+            // The self diagonal from the exact variance (as the scalar path does).
+            let r = act.dual(k: v1[i], v1: v1[i], v2: v2[i])
+            krow[i] = T(r.k)
+            trow?[i] = keepT * T(r.kdot)
+        }
+    }
+
+    @inline(__always)
+    static func erfKernel(_ krow: UnsafeMutablePointer<T>, _ trow: UnsafeMutablePointer<T>?,
+                          _ sp2: UnsafePointer<T>, _ isp2: UnsafePointer<T>, _ cols: Int, sp1: T, isp1: T) {
+        typealias V = T.Vector
+        let w = V.scalarCount
+        let twoIsp1 = V(repeating: 2 * isp1), vSp1 = V(repeating: sp1)
+        let kScale = V(repeating: T(2 / Double.pi)), dScale = V(repeating: T(4 / Double.pi))
+        let floor = V(repeating: T.leastNormalMagnitude.squareRoot())
+        var j = 0
+        while j + w <= cols {
+            let kv = VectorMath.load(krow + j)
+            let c = T.clampUnit(kv * twoIsp1 * VectorMath.load(isp2 + j))
+            let (asin, root) = T.asinAngle(c)
+            VectorMath.store(kScale * asin, krow + j)
+            if let t = trow {
+                var den = root * vSp1 * VectorMath.load(sp2 + j)
+                den.replace(with: floor, where: den .< floor)
+                VectorMath.store(VectorMath.load(t + j) * (dScale / den), t + j)
+            }
+            j += w
+        }
+        while j < cols {
+            let kv = Double(krow[j])
+            let c = max(-1, min(1, kv * 2 * Double(isp1) * Double(isp2[j])))
+            let (asin, root) = VectorMath.asinAngle(SIMD4<Double>(repeating: c))
+            krow[j] = T(2 / Double.pi * asin[0])
+            let den = max(root[0] * Double(sp1) * Double(sp2[j]), Double(T.leastNormalMagnitude).squareRoot())
+            trow?[j] *= T(4 / Double.pi / den)
             j += 1
         }
     }

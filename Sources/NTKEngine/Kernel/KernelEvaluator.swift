@@ -168,16 +168,27 @@ public struct KernelEvaluator: Sendable {
         let group = stack.group ?? .c1
         // flatten reads the diagonal t = t′ at r = r′, i.e. only s = identity.
         let elements = red.kind == .diagonal ? [Matrix2.identity] : group.elements
+        let selfInput = x1.baseAddress == x2.baseAddress && x1.count == x2.count
+        // Symmetry saving for a self pair (x, x): K((t,r),(t′,r′)) = K((t′,r′),(t,r)) gives
+        // B_{s⁻¹}(t′, t) = B_s(t, t′), so B_{s⁻¹} has the same mean as B_s — compute one of
+        // each {s, s⁻¹} and count it twice (C4: 3 blocks instead of 4; D4: 6 of 8 … ).
+        var weight = [Double](repeating: 1, count: elements.count)
+        if selfInput && red.kind == .mean {
+            for i in elements.indices {
+                let j = group.inverse[i]
+                if j < i { weight[j] += 1; weight[i] = 0 }
+            }
+        }
         var sumK = 0.0, sumT = 0.0
-        for s in elements {
-            let same = x1.baseAddress == x2.baseAddress && x1.count == x2.count && s == .identity
+        for (si, s) in elements.enumerated() where weight[si] > 0 {
+            let same = selfInput && s == .identity
             let r = spatialBlock(s: s, s1, s2, selfPair: same, workspace: ws, capture: nil)
             let (k, th, dims) = (r.k, r.theta, r.dims)
             let p1 = dims[0] * dims[1], p2 = dims[2] * dims[3]
             switch red.kind {
             case .mean:
                 let ak = Self.sum(k, p1 * p2), at = th.map { Self.sum($0, p1 * p2) } ?? 0
-                sumK += ak / Double(p1 * p2); sumT += at / Double(p1 * p2)
+                sumK += weight[si] * ak / Double(p1 * p2); sumT += weight[si] * at / Double(p1 * p2)
             case .diagonal:
                 var ak = 0.0, at = 0.0
                 for i in 0..<p1 { ak += Double(k[i * p2 + i]) }

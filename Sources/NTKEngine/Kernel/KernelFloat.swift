@@ -9,6 +9,12 @@ public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable 
     static func gemmABt(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, b: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>)
     /// Lane-wise arccos (concrete per type: see `VectorMath.acos`).
     static func acos(_ x: Vector) -> Vector
+    /// Lane-wise (arccos c, √(1 − c²)) for c ∈ [−1, 1], division-free (see `VectorMath.reluAngle`).
+    static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector)
+    /// Lane-wise (arcsin c, √(1 − c²)) for c ∈ [−1, 1] (see `VectorMath.asinAngle`).
+    static func asinAngle(_ c: Vector) -> (asin: Vector, root: Vector)
+    /// Lane-wise square root (one vector instruction; Swift's SIMD `squareRoot()` is per lane).
+    static func vsqrt(_ x: Vector) -> Vector
     /// Lane-wise clamp into [−1, 1].
     static func clampUnit(_ x: Vector) -> Vector
 }
@@ -17,6 +23,9 @@ extension Double: KernelFloat {
     public typealias Vector = SIMD4<Double>
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
+    @inline(__always) public static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector) { VectorMath.reluAngle(c) }
+    @inline(__always) public static func asinAngle(_ c: Vector) -> (asin: Vector, root: Vector) { VectorMath.asinAngle(c) }
+    @inline(__always) public static func vsqrt(_ x: Vector) -> Vector { VectorMath.sqrt(x) }
     public static func gemmABt(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(k), b, Int32(k), 0, c, Int32(n))
     }
@@ -26,6 +35,9 @@ extension Float: KernelFloat {
     public typealias Vector = SIMD8<Float>
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
+    @inline(__always) public static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector) { VectorMath.reluAngle(c) }
+    @inline(__always) public static func asinAngle(_ c: Vector) -> (asin: Vector, root: Vector) { VectorMath.asinAngle(c) }
+    @inline(__always) public static func vsqrt(_ x: Vector) -> Vector { VectorMath.sqrt(x) }
     public static func gemmABt(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(k), b, Int32(k), 0, c, Int32(n))
     }

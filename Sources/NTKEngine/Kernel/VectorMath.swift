@@ -1,53 +1,118 @@
+import CKernelMath
+
 /// Vectorised elementary functions for the hot loops (256-bit SIMD: AVX2 on x86-64 when
-/// built with `-target-cpu haswell`, as `make` does; SSE2 pairs otherwise).
+/// built with `-target-cpu`, as `make` does; SSE2 pairs otherwise).
 enum VectorMath {
-    // Cephes asin rational approximation, valid for |x| ≤ 0.625 (relative error ≈ 2e-16):
-    // asin(x) = x + x·z·P(z)/Q(z), z = x².
-    static let p0 = 4.253011369004428248960E-3, p1 = -6.019598008014123785661E-1,
-        p2 = 5.444622390564711410273E0, p3 = -1.626247967210700244449E1,
-        p4 = 1.956261983317594739197E1, p5 = -8.198089802484824371615E0
-    static let q0 = -1.474091372988853791896E1, q1 = 7.049610280856842141659E1,
-        q2 = -1.471791292232726029859E2, q3 = 1.395105614657485689735E2,
-        q4 = -4.918853881490881290097E1
+    // The ReLU dual needs θ = arccos c and sin θ = √(1 − c²) for |c| ≤ 1. Division-free, one
+    // square root: s = √((1 − c)(1 + c)) (exact factors: 1 ± c lose nothing for |c| ≤ 1), then
+    //   |c| ≤ 1/√2:  θ = π/2 − asin c          (z = c² ≤ ½)
+    //   |c| > 1/√2:  θ = asin s  (c > 0),  π − asin s  (c < 0)   (s < 1/√2, z = s² < ½)
+    // with asin x = x + x·z·P(z) on z ∈ [0, ½]. P interpolates (asin √z − √z)/z^{3/2} at
+    // Chebyshev nodes (near-minimax; fitted in 50-digit mpmath): degree 17 for Double (max
+    // error of asin 1 ulp over [0, 1/√2]), degree 6 for Float (≤ 1 ulp of Float). Near c → 1
+    // the angle comes from s, so it keeps full relative accuracy (no 1 − c cancellation).
+    // `ActivationTests` bound the whole dual against the libm formula over |c| ≤ 1.
+    // Before (measured, see BENCHMARKS.md): a Cephes rational p/q (one division) after a
+    // square root on the upper range, plus a second square root for sin θ — and Swift's SIMD
+    // `squareRoot()` ran lane by lane through libm, so the square roots come from CKernelMath.
 
-    // The arccos kernels are written out for each concrete vector type: the generic SIMD
-    // versions of comparisons and blends run lane by lane (measured 3× slower), the concrete
-    // ones compile to vcmppd/vblendvpd (and the ps forms).
-
-    /// arccos on [−1, 1]: acos(a) = π/2 − asin(a) for |a| ≤ ½, 2·asin(√((1−a)/2)) above,
-    /// and π − acos(|x|) for negative x. Every branch stays in the rational's range.
+    /// asin x = x + x·z·P(z), z = x², for |x| ≤ 1/√2 (a hair beyond is still accurate).
     @inline(__always)
-    static func acos(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    static func asinPoly(_ x: SIMD4<Double>) -> SIMD4<Double> {
         typealias V = SIMD4<Double>
-        let a = x.replacing(with: -x, where: x .< 0)
-        let big = a .> 0.5
-        let arg = a.replacing(with: ((1 - a) * 0.5).squareRoot(), where: big)
-        let z = arg * arg
-        let p = ((((V(repeating: p0) * z + p1) * z + p2) * z + p3) * z + p4) * z + p5
-        let q = ((((z + q0) * z + q1) * z + q2) * z + q3) * z + q4
-        let asin = arg + arg * z * (p / q)
-        var r = (Double.pi / 2 - asin).replacing(with: asin + asin, where: big)
-        r.replace(with: Double.pi - r, where: x .< 0)
-        return r
+        let z = x * x
+        // P(z) = E(z²) + z·O(z²): two independent Horner chains of 9 (half the latency).
+        let w = z * z
+        @inline(__always) func m(_ p: V, _ k: Double) -> V { entk_muladd_d4(p, w, V(repeating: k)) }
+        var e = V(repeating: -2.277990489441633), o = V(repeating: 0.6629475548369097)
+        e = m(e, -3.7415993002001366); o = m(o, 3.7316474816315224)
+        e = m(e, -1.258681300394588); o = m(o, 2.573508064401593)
+        e = m(e, -0.1174784139555458); o = m(o, 0.46581061083892006)
+        e = m(e, 0.0058919623838489124); o = m(o, 0.033823977477227554)
+        e = m(e, 0.013929824301362788); o = m(o, 0.011985559032731258)
+        e = m(e, 0.022372086303686842); o = m(o, 0.017354730668996843)
+        e = m(e, 0.04464285712358516); o = m(o, 0.030381946078023858)
+        e = m(e, 0.1666666666666666); o = m(o, 0.07500000000008983)
+        let p = entk_muladd_d4(o, z, e)
+        return entk_muladd_d4(x * z, p, x)
+    }
+
+    /// (θ, sin θ) for c ∈ [−1, 1] (clamped by the caller).
+    @inline(__always)
+    static func reluAngle(_ c: SIMD4<Double>) -> (theta: SIMD4<Double>, sin: SIMD4<Double>) {
+        typealias V = SIMD4<Double>
+        let one = V(repeating: 1)
+        let s = entk_sqrt_d4((one - c) * (one + c))
+        let a = c.replacing(with: -c, where: c .< 0)
+        let small = a .<= V(repeating: 0.7071067811865476)
+        let asin = asinPoly(s.replacing(with: c, where: small))
+        let upper = asin.replacing(with: Double.pi - asin, where: c .< 0)
+        let theta = upper.replacing(with: Double.pi / 2 - asin, where: small)
+        return (theta, s)
+    }
+
+    /// (asin c, √(1 − c²)) for c ∈ [−1, 1]: the polynomial of c for |c| ≤ 1/√2, else
+    /// ±(π/2 − asin √(1 − c²)) — full relative accuracy at small c (the erf dual).
+    @inline(__always)
+    static func asinAngle(_ c: SIMD4<Double>) -> (asin: SIMD4<Double>, root: SIMD4<Double>) {
+        typealias V = SIMD4<Double>
+        let one = V(repeating: 1)
+        let s = entk_sqrt_d4((one - c) * (one + c))
+        let a = c.replacing(with: -c, where: c .< 0)
+        let small = a .<= V(repeating: 0.7071067811865476)
+        let p = asinPoly(s.replacing(with: c, where: small))
+        let big = (Double.pi / 2 - p).replacing(with: p - Double.pi / 2, where: c .< 0)
+        return (big.replacing(with: p, where: small), s)
     }
 
     @inline(__always)
-    static func acos(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    static func asinPoly(_ x: SIMD8<Float>) -> SIMD8<Float> {
         typealias V = SIMD8<Float>
-        let a = x.replacing(with: -x, where: x .< 0)
-        let big = a .> 0.5
-        let arg = a.replacing(with: ((1 - a) * 0.5).squareRoot(), where: big)
-        let z = arg * arg
-        let p = ((((V(repeating: Float(p0)) * z + Float(p1)) * z + Float(p2)) * z + Float(p3)) * z + Float(p4)) * z + Float(p5)
-        let q = ((((z + Float(q0)) * z + Float(q1)) * z + Float(q2)) * z + Float(q3)) * z + Float(q4)
-        let asin = arg + arg * z * (p / q)
-        var r = (Float.pi / 2 - asin).replacing(with: asin + asin, where: big)
-        r.replace(with: Float.pi - r, where: x .< 0)
-        return r
+        let z = x * x
+        @inline(__always) func m(_ p: V, _ k: Float) -> V { entk_muladd_f8(p, z, V(repeating: k)) }
+        var p = V(repeating: 0.08429820192680718)
+        p = m(p, -0.04761474777301197); p = m(p, 0.047878790478741315); p = m(p, 0.025548843194940517)
+        p = m(p, 0.04506449315956714); p = m(p, 0.07498651663292173); p = m(p, 0.16666673576687638)
+        return entk_muladd_f8(x * z, p, x)
     }
 
+    @inline(__always)
+    static func reluAngle(_ c: SIMD8<Float>) -> (theta: SIMD8<Float>, sin: SIMD8<Float>) {
+        typealias V = SIMD8<Float>
+        let one = V(repeating: 1)
+        let s = entk_sqrt_f8((one - c) * (one + c))
+        let a = c.replacing(with: -c, where: c .< 0)
+        let small = a .<= V(repeating: 0.70710677)
+        let asin = asinPoly(s.replacing(with: c, where: small))
+        let upper = asin.replacing(with: Float.pi - asin, where: c .< 0)
+        let theta = upper.replacing(with: Float.pi / 2 - asin, where: small)
+        return (theta, s)
+    }
+
+    @inline(__always)
+    static func asinAngle(_ c: SIMD8<Float>) -> (asin: SIMD8<Float>, root: SIMD8<Float>) {
+        typealias V = SIMD8<Float>
+        let one = V(repeating: 1)
+        let s = entk_sqrt_f8((one - c) * (one + c))
+        let a = c.replacing(with: -c, where: c .< 0)
+        let small = a .<= V(repeating: 0.70710677)
+        let p = asinPoly(s.replacing(with: c, where: small))
+        let big = (Float.pi / 2 - p).replacing(with: p - Float.pi / 2, where: c .< 0)
+        return (big.replacing(with: p, where: small), s)
+    }
+
+    /// arccos on [−1, 1] (the θ of `reluAngle`).
+    @inline(__always)
+    static func acos(_ x: SIMD4<Double>) -> SIMD4<Double> { reluAngle(x).theta }
+    @inline(__always)
+    static func acos(_ x: SIMD8<Float>) -> SIMD8<Float> { reluAngle(x).theta }
     @inline(__always)
     static func acos(_ x: Double) -> Double { acos(SIMD4<Double>(repeating: x))[0] }
+
+    @inline(__always)
+    static func sqrt(_ x: SIMD4<Double>) -> SIMD4<Double> { entk_sqrt_d4(x) }
+    @inline(__always)
+    static func sqrt(_ x: SIMD8<Float>) -> SIMD8<Float> { entk_sqrt_f8(x) }
 
     @inline(__always)
     static func clampUnit(_ x: SIMD4<Double>) -> SIMD4<Double> {

@@ -11,47 +11,107 @@ enum WindowSum {
     /// the shift moves axis `a` (0 or 1) by `shiftA[j]` and axis `b` (2 or 3) by `shiftB[j]`.
     /// Out-of-range indices wrap (circular) or contribute zero (same); valid padding never
     /// leaves the input (`outDims` shrank).
+    ///
+    /// The taps are summed in one sweep (dst written once, no zero fill): over the interior
+    /// of the shifted axis — where every tap's source index is in range — one fused vector
+    /// loop; the few boundary rows/columns go tap by tap with the modulo (or zero) rule. Taps
+    /// are added in the order j = 0, 1, … everywhere (0 + a + b + … as before), so the result
+    /// does not depend on which route an entry took.
     static func passSlab<T: KernelFloat>(src: UnsafePointer<T>, dst: UnsafeMutablePointer<T>, slabIndex: Int,
                          inDims: [Int], outDims: [Int], a: Int, b: Int,
                          shiftA: [Int], shiftB: [Int], padding: Padding) {
         let o1 = outDims[1]
         let i0 = slabIndex / o1, i1 = slabIndex % o1
-        let n1 = inDims[1], inSlab = inDims[2] * inDims[3]
-        let outSlab = outDims[2] * outDims[3]
-        // Zeroed per slab, so it is still in L1 when the taps accumulate into it.
-        dst.initialize(repeating: 0, count: outSlab)
+        let n0 = inDims[0], n1 = inDims[1], n2 = inDims[2], n3 = inDims[3], inSlab = n2 * n3
+        let o2 = outDims[2], o3 = outDims[3]
         let circular = padding == .circular
-        for j in 0..<shiftA.count {
-            var s0 = a == 0 ? i0 + shiftA[j] : i0
-            var s1 = a == 1 ? i1 + shiftA[j] : i1
-            if s0 < 0 || s0 >= inDims[0] { if circular { s0 = ((s0 % inDims[0]) + inDims[0]) % inDims[0] } else { continue } }
-            if s1 < 0 || s1 >= n1 { if circular { s1 = ((s1 % n1) + n1) % n1 } else { continue } }
-            addShifted(dst: dst, src: src + (s0 * n1 + s1) * inSlab, n2: inDims[2], n3: inDims[3],
-                       o2: outDims[2], o3: outDims[3], b: b, r: shiftB[j], circular: circular)
+        let k = shiftA.count
+        withUnsafeTemporaryAllocation(of: UnsafePointer<T>.self, capacity: 2 * k) { ptrs in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { shifts in
+                guard let slabs = ptrs.baseAddress, let r = shifts.baseAddress else { return }
+                let cur = slabs + k
+                // The taps that reach the input along axis a: source slab and shift along b.
+                var m = 0
+                for j in 0..<k {
+                    var s0 = a == 0 ? i0 + shiftA[j] : i0
+                    var s1 = a == 1 ? i1 + shiftA[j] : i1
+                    if s0 < 0 || s0 >= n0 { if circular { s0 = ((s0 % n0) + n0) % n0 } else { continue } }
+                    if s1 < 0 || s1 >= n1 { if circular { s1 = ((s1 % n1) + n1) % n1 } else { continue } }
+                    slabs[m] = src + (s0 * n1 + s1) * inSlab
+                    r[m] = shiftB[j]
+                    m += 1
+                }
+                if m == 0 { dst.initialize(repeating: 0, count: o2 * o3); return }
+                // Interior [lo, hi) of the shifted axis (length len, input length n): for x in
+                // it, 0 ≤ x + r_j < n for every tap j. Empty when some shift exceeds the axis.
+                let len = b == 2 ? o2 : o3, n = b == 2 ? n2 : n3
+                var lo = 0, hi = len
+                for j in 0..<m { lo = max(lo, -r[j]); hi = min(hi, n - r[j]) }
+                lo = min(lo, len); hi = max(lo, hi)
+                /// Source index x + r along the shifted axis, wrapped; nil = a zero tap.
+                @inline(__always) func source(_ x: Int, _ r: Int) -> Int? {
+                    let u = x + r
+                    if u >= 0 && u < n { return u }
+                    return circular ? ((u % n) + n) % n : nil
+                }
+                if b == 2 {
+                    // Rows shift; axis 3 is untouched by this pass, so o3 = n3 and the
+                    // interior rows form one contiguous run in dst and in every source.
+                    assert(o3 == n3)
+                    for j in 0..<m { cur[j] = slabs[j] + (lo + r[j]) * n3 }
+                    fusedSum(dst + lo * o3, cur, m, (hi - lo) * o3)
+                    @inline(__always) func edgeRow(_ x: Int) {
+                        let drow = dst + x * o3
+                        drow.initialize(repeating: 0, count: o3)
+                        for j in 0..<m { if let u = source(x, r[j]) { VectorMath.add(drow, slabs[j] + u * n3, o3) } }
+                    }
+                    for x in 0..<lo { edgeRow(x) }
+                    for x in hi..<len { edgeRow(x) }
+                } else {
+                    // Columns within each row shift; o2 = n2.
+                    assert(o2 == n2)
+                    for i2 in 0..<o2 {
+                        let drow = dst + i2 * o3
+                        for j in 0..<m { cur[j] = slabs[j] + i2 * n3 + lo + r[j] }
+                        fusedSum(drow + lo, cur, m, hi - lo)
+                        @inline(__always) func edge(_ x: Int) {
+                            var acc: T = 0
+                            for j in 0..<m { if let u = source(x, r[j]) { acc += slabs[j][i2 * n3 + u] } }
+                            drow[x] = acc
+                        }
+                        for x in 0..<lo { edge(x) }
+                        for x in hi..<len { edge(x) }
+                    }
+                }
+            }
         }
     }
 
-    /// dst (o2×o3) += src (n2×n3) shifted by r along axis b (2: rows, 3: within rows).
+    /// d[i] = 0 + s[0][i] + s[1][i] + … + s[m−1][i] for i < n (left to right, as the tap-by-tap
+    /// accumulation into a zeroed buffer gives).
     @inline(__always)
-    static func addShifted<T: KernelFloat>(dst d: UnsafeMutablePointer<T>, src s: UnsafePointer<T>, n2: Int, n3: Int,
-                           o2: Int, o3: Int, b: Int, r: Int, circular: Bool) {
-        if b == 2 {
-            let lo = max(0, -r), hi = min(o2, n2 - r)
-            if lo < hi { VectorMath.add(d + lo * o3, s + (lo + r) * n3, (hi - lo) * o3) }
-            if circular {
-                if lo > 0 { VectorMath.add(d, s + (n2 + r) * n3, lo * o3) }
-                if hi < o2 { VectorMath.add(d + hi * o3, s + (hi + r - n2) * n3, (o2 - hi) * o3) }
+    static func fusedSum<T: KernelFloat>(_ d: UnsafeMutablePointer<T>, _ s: UnsafeMutablePointer<UnsafePointer<T>>, _ m: Int, _ n: Int) {
+        guard n > 0 else { return }
+        let w = T.Vector.scalarCount
+        switch m {
+        case 1:
+            d.update(from: s[0], count: n)
+        case 2:
+            let s0 = s[0], s1 = s[1]
+            var i = 0
+            while i + w <= n { VectorMath.store(VectorMath.load(s0 + i) + VectorMath.load(s1 + i), d + i); i += w }
+            while i < n { d[i] = s0[i] + s1[i]; i += 1 }
+        case 3:
+            let s0 = s[0], s1 = s[1], s2 = s[2]
+            var i = 0
+            while i + w <= n {
+                VectorMath.store(VectorMath.load(s0 + i) + VectorMath.load(s1 + i) + VectorMath.load(s2 + i), d + i)
+                i += w
             }
-        } else {
-            let lo = max(0, -r), hi = min(o3, n3 - r)
-            for i2 in 0..<o2 {
-                let drow = d + i2 * o3, srow = s + i2 * n3
-                if lo < hi { VectorMath.add(drow + lo, srow + lo + r, hi - lo) }
-                if circular {
-                    for x in 0..<lo { drow[x] += srow[x + r + n3] }
-                    if hi < o3 { for x in hi..<o3 { drow[x] += srow[x + r - n3] } }
-                }
-            }
+            while i < n { d[i] = s0[i] + s1[i] + s2[i]; i += 1 }
+        default:
+            d.update(from: s[0], count: n)
+            for j in 1..<m { VectorMath.add(d, s[j], n) }
         }
     }
 
