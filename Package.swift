@@ -25,7 +25,10 @@ let package = Package(
         // libtiff for importing TIFF image folders (Debian libtiff-dev).
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF", providers: [.apt(["libtiff-dev"])]),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF"]),
+        // FFTW3 for the SO(3) kernels' transforms along α and γ (Debian libfftw3-dev).
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", providers: [.apt(["libfftw3-dev"])]),
+
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CFFTW"]),
         .target(name: "Plotting", dependencies: ["CPNG"]),
         .target(name: "TUI", dependencies: ["Plotting", "CNcursesw"]),
         .executableTarget(
