@@ -111,19 +111,31 @@ struct SO3PairGeometry: Sendable {
 
     /// Runs `plan` (backward) on z, whose entry [a, j, m, j′, m′] (frequencies placed at their
     /// residues mod n) holds the coefficient of e^{−iaγ_Δ} e^{imα_k} e^{−im′α_k′}, and returns
-    /// the real κ[Δ][j][k][j′][k′]. The backward DFT gives Σ e^{+i(a x₀ + m x₁ + m′ x₂)2π/n}, so
-    /// κ[Δ, k, k′] is read at x₀ = −Δ, x₁ = k, x₂ = −k′ (mod n).
-    func synthesize(_ z: inout [Double], plan: SO3FFTPlan) -> [Double] {
+    /// the real and imaginary parts as κ[Δ][j][k][j′][k′]. The backward DFT gives
+    /// Σ e^{+i(a x₀ + m x₁ + m′ x₂)2π/n}, so κ[Δ, k, k′] is read at x₀ = −Δ, x₁ = k, x₂ = −k′ (mod n).
+    /// Coefficients of a real kernel give a real result (the imaginary part is round-off); the
+    /// callers use the imaginary part to carry a second real kernel through the same transform.
+    func synthesize(_ z: inout [Double], plan: SO3FFTPlan, imaginary: Bool) -> (re: [Double], im: [Double]) {
         plan.execute(&z)
-        var out = [Double](repeating: 0, count: count)
-        for d in 0..<n {
-            let x0 = so3Mod(-d, n)
-            for j in 0..<b { for k in 0..<n { for j2 in 0..<b {
-                let src = ((x0 * b + j) * n + k) * b + j2, dst = ((d * b + j) * n + k) * b + j2
-                for k2 in 0..<n { out[dst * n + k2] = z[2 * (src * n + so3Mod(-k2, n))] }
-            } } }
-        }
-        return out
+        var re = [Double](repeating: 0, count: count)
+        var im = [Double](repeating: 0, count: imaginary ? count : 0)
+        let n = self.n, b = self.b
+        let negK = (0..<n).map { so3Mod(-$0, n) }
+        z.withUnsafeBufferPointer { zb in re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
+            // Bounds: src, dst < n·(b·n)² = count; z holds 2·count doubles, re (and im if asked) count.
+            for d in 0..<n {
+                let x0 = so3Mod(-d, n)
+                for j in 0..<b { for k in 0..<n { for j2 in 0..<b {
+                    let src = (((x0 * b + j) * n + k) * b + j2) * n, dst = (((d * b + j) * n + k) * b + j2) * n
+                    for k2 in 0..<n {
+                        let q = 2 * (src + negK[k2])
+                        rb[dst + k2] = zb[q]
+                        if imaginary { ib[dst + k2] = zb[q + 1] }
+                    }
+                } } }
+            }
+        } } }
+        return (re, im)
     }
 }
 
@@ -217,13 +229,14 @@ struct FastLiftMap: Sendable {
             for nn in -(D - 1)...(D - 1) {
                 // Bounds: block (nn + D − 1) of P is nr × cols complex, starting at 2·(nn+D−1)·nr·cols < featureCount;
                 // the z block of residue q is nr × nr complex inside the n·nr·nr complex buffer.
-                let off = 2 * (nn + D - 1) * nr * cols, q = so3Mod(nn, out.n)
+                // Columns (l, c) with l < |n| are zero in block n: the product starts at column |n|·C.
+                let off = 2 * ((nn + D - 1) * nr * cols + abs(nn) * channels), q = so3Mod(nn, out.n)
                 // Y_n = P1_n · P2_nᴴ
-                cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, Int32(nr), Int32(nr), Int32(cols),
+                cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, Int32(nr), Int32(nr), Int32((D - abs(nn)) * channels),
                             &alpha, a + off, Int32(cols), b + off, Int32(cols), &beta, zp + 2 * q * nr * nr, Int32(nr))
             }
         } } }
-        var k = out.synthesize(&z, plan: plan)
+        var k = out.synthesize(&z, plan: plan, imaginary: false).re
         if b2 != 0 { for i in k.indices { k[i] += b2 } }
         return k
     }
@@ -253,76 +266,90 @@ struct FastConvMap: Sendable {
         forward = f; backward = b
     }
 
-    /// The unscaled map A(κ) (FORMAT.md's so3_conv map without W², b²).
-    func apply(_ kappa: [Double]) -> [Double] {
+    /// The unscaled map A (FORMAT.md's so3_conv map without W², b²) of two kernels at once.
+    /// Every step (DFT, contractions with real d, synthesis) is complex-linear and maps real
+    /// kernels to real kernels, so A(κ₁ + iκ₂) = A(κ₁) + iA(κ₂): one transform serves both.
+    func apply(_ kappa: [Double], _ theta: [Double]) -> (k: [Double], t: [Double]) {
         let D = degrees, S = 2 * D - 1, ni = input.n, bi = input.b, no = out.n, bo = out.b
-        precondition(kappa.count == input.count, "kernel has \(kappa.count) entries, expected \(input.count)")
+        precondition(kappa.count == input.count && theta.count == input.count, "kernel has \(kappa.count) entries, expected \(input.count)")
         var z = [Double](repeating: 0, count: 2 * input.count)
-        for i in 0..<kappa.count { z[2 * i] = kappa[i] }
+        for i in 0..<kappa.count { z[2 * i] = kappa[i]; z[2 * i + 1] = theta[i] }
         forward.execute(&z)
         // F[q0, j, q1, j′, q2] = Σ κ e^{−2πi(q0Δ + q1k + q2k′)/n}; X[n, j, m, j′, m′] = F[−n, j, m, j′, −m′].
         var kt = [Double](repeating: 0, count: 2 * D * S * S)
         var xr = [Double](repeating: 0, count: bi * bi), xi = xr
+        var zo = [Double](repeating: 0, count: 2 * out.count)
         let scale = Double(ni)
-        for nn in -(D - 1)...(D - 1) {
-            let q0 = so3Mod(-nn, ni)
-            for m in -(D - 1)...(D - 1) {
-                let q1 = so3Mod(m, ni)
-                for mp in -(D - 1)...(D - 1) {
-                    let lmin = max(abs(nn), abs(m), abs(mp))
-                    if lmin >= D { continue }
-                    let q2 = so3Mod(-mp, ni)
-                    for j in 0..<bi { for j2 in 0..<bi {
-                        let idx = 2 * ((((q0 * bi + j) * ni + q1) * bi + j2) * ni + q2)
-                        xr[j * bi + j2] = z[idx]; xi[j * bi + j2] = z[idx + 1]
-                    } }
-                    for l in lmin..<D {
-                        let u = dIn.start(l, m, nn), v = dIn.start(l, mp, nn)
-                        var sr = 0.0, si = 0.0
-                        for j in 0..<bi {
-                            let uj = dIn.values[u + j]
-                            var tr = 0.0, ti = 0.0
-                            for j2 in 0..<bi { let w = dIn.values[v + j2]; tr += xr[j * bi + j2] * w; ti += xi[j * bi + j2] * w }
-                            sr += uj * tr; si += uj * ti
+        let eightPi2 = 8 * Double.pi * Double.pi
+        // Bounds: every index below is a (frequency residue, β) position inside the n·(b·n)² complex
+        // arrays z / zo, a (l, m, m′) slot of kt (D·S² complex), a j·bi + j′ slot of xr / xi, or
+        // start(l, m, n) + j < D·S²·b in the d tables (|m|, |n| ≤ l < D by the loop bounds).
+        z.withUnsafeBufferPointer { zb in kt.withUnsafeMutableBufferPointer { ktb in
+        xr.withUnsafeMutableBufferPointer { xrb in xi.withUnsafeMutableBufferPointer { xib in
+        dIn.values.withUnsafeBufferPointer { du in dOut.values.withUnsafeBufferPointer { dv in
+        zo.withUnsafeMutableBufferPointer { zob in
+            for nn in -(D - 1)...(D - 1) {
+                let q0 = so3Mod(-nn, ni)
+                for m in -(D - 1)...(D - 1) {
+                    let q1 = so3Mod(m, ni)
+                    for mp in -(D - 1)...(D - 1) {
+                        let lmin = max(abs(nn), abs(m), abs(mp))
+                        if lmin >= D { continue }
+                        let q2 = so3Mod(-mp, ni)
+                        for j in 0..<bi { for j2 in 0..<bi {
+                            let idx = 2 * ((((q0 * bi + j) * ni + q1) * bi + j2) * ni + q2)
+                            xrb[j * bi + j2] = zb[idx]; xib[j * bi + j2] = zb[idx + 1]
+                        } }
+                        for l in lmin..<D {
+                            let u = dIn.start(l, m, nn), v = dIn.start(l, mp, nn)
+                            var sr = 0.0, si = 0.0
+                            for j in 0..<bi {
+                                let uj = du[u + j]
+                                var tr = 0.0, ti = 0.0
+                                for j2 in 0..<bi { let w = du[v + j2]; tr += xrb[j * bi + j2] * w; ti += xib[j * bi + j2] * w }
+                                sr += uj * tr; si += uj * ti
+                            }
+                            let q = 2 * ((l * S + m + D - 1) * S + mp + D - 1)
+                            ktb[q] += scale * sr; ktb[q + 1] += scale * si
                         }
-                        let q = 2 * ((l * S + m + D - 1) * S + mp + D - 1)
-                        kt[q] += scale * sr; kt[q + 1] += scale * si
                     }
                 }
             }
-        }
-        // Synthesis onto the output grid: z[a, j, m, j′, m′] = Σ_l c_l K̃_l[m, m′] d^l_{ma}(β_j) d^l_{m′a}(β_j′).
-        var zo = [Double](repeating: 0, count: 2 * out.count)
-        let eightPi2 = 8 * Double.pi * Double.pi
-        for a in -(D - 1)...(D - 1) {
-            let q0 = so3Mod(a, no)
-            for m in -(D - 1)...(D - 1) {
-                let q1 = so3Mod(m, no)
-                for mp in -(D - 1)...(D - 1) {
-                    let lmin = max(abs(a), abs(m), abs(mp))
-                    if lmin >= D { continue }
-                    let q2 = so3Mod(mp, no)
-                    for l in lmin..<D {
-                        let c = Double(2 * l + 1) / (eightPi2 * eightPi2)
-                        let q = 2 * ((l * S + m + D - 1) * S + mp + D - 1)
-                        let kr = c * kt[q], ki = c * kt[q + 1]
-                        let u = dOut.start(l, m, a), v = dOut.start(l, mp, a)
-                        for j in 0..<bo {
-                            let dj = dOut.values[u + j]
-                            if dj == 0 { continue }
-                            let cr = kr * dj, ci = ki * dj
-                            let base = ((q0 * bo + j) * no + q1) * bo
-                            for j2 in 0..<bo {
-                                let d2 = dOut.values[v + j2], idx = 2 * ((base + j2) * no + q2)
-                                zo[idx] += cr * d2; zo[idx + 1] += ci * d2
+            // Synthesis onto the output grid: zo[a, j, m, j′, m′] = Σ_l c_l K̃_l[m, m′] d^l_{ma}(β_j) d^l_{m′a}(β_j′).
+            for a in -(D - 1)...(D - 1) {
+                let q0 = so3Mod(a, no)
+                for m in -(D - 1)...(D - 1) {
+                    let q1 = so3Mod(m, no)
+                    for mp in -(D - 1)...(D - 1) {
+                        let lmin = max(abs(a), abs(m), abs(mp))
+                        if lmin >= D { continue }
+                        let q2 = so3Mod(mp, no)
+                        for l in lmin..<D {
+                            let c = Double(2 * l + 1) / (eightPi2 * eightPi2)
+                            let q = 2 * ((l * S + m + D - 1) * S + mp + D - 1)
+                            let kr = c * ktb[q], ki = c * ktb[q + 1]
+                            let u = dOut.start(l, m, a), v = dOut.start(l, mp, a)
+                            for j in 0..<bo {
+                                let dj = dv[u + j]
+                                if dj == 0 { continue }
+                                let cr = kr * dj, ci = ki * dj
+                                let base = ((q0 * bo + j) * no + q1) * bo
+                                for j2 in 0..<bo {
+                                    let d2 = dv[v + j2], idx = 2 * ((base + j2) * no + q2)
+                                    zob[idx] += cr * d2; zob[idx + 1] += ci * d2
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        return out.synthesize(&zo, plan: backward)
+        } } } } } } }
+        let r = out.synthesize(&zo, plan: backward, imaginary: true)
+        return (r.re, r.im)
     }
+
+    /// A(κ) of one kernel.
+    func apply(_ kappa: [Double]) -> [Double] { apply(kappa, [Double](repeating: 0, count: kappa.count)).k }
 }
 
 /// A global-filter SO(3) stack evaluated in the compact layout; nil for stacks with local
@@ -392,7 +419,7 @@ struct FastSO3Stack: Sendable {
                 k = map.apply(p1, p2, w2: w * w, b2: b * b); t = k
             case .conv(let map, let a):
                 let w2 = a.wStd * a.wStd, b = a.bStd ?? 0, b2 = b * b
-                let ak = map.apply(k), at = map.apply(t)
+                let (ak, at) = map.apply(k, t)
                 k = ak; t = at
                 for q in k.indices { k[q] = w2 * ak[q] + b2; t[q] = k[q] + w2 * at[q] }
             case .gridActivation(let act, let g):
@@ -400,11 +427,17 @@ struct FastSO3Stack: Sendable {
                 let diag = (0..<s).map { k[$0 * s + $0] }
                 let v1 = var1?[i] ?? diag, v2 = var2?[i] ?? diag
                 if var1 == nil { capture[i] = diag }
-                for d in 0..<g.n { for r in 0..<s {
-                    let row = (d * s + r) * s, a = v1[r]
-                    for r2 in 0..<s {
-                        let dual = act.dual(k: k[row + r2], v1: a, v2: v2[r2])
-                        k[row + r2] = dual.k; t[row + r2] = dual.kdot * t[row + r2]
+                // Bounds: k and t hold g.count = n·s² entries (the layout of the previous linear op).
+                precondition(k.count == g.count && t.count == g.count && v1.count == s && v2.count == s)
+                k.withUnsafeMutableBufferPointer { kb in t.withUnsafeMutableBufferPointer { tb in
+                    v2.withUnsafeBufferPointer { v2b in
+                        for d in 0..<g.n { for r in 0..<s {
+                            let row = (d * s + r) * s, a = v1[r]
+                            for r2 in 0..<s {
+                                let dual = act.dual(k: kb[row + r2], v1: a, v2: v2b[r2])
+                                kb[row + r2] = dual.k; tb[row + r2] *= dual.kdot
+                            }
+                        } }
                     }
                 } }
             case .pool(let w, let g):

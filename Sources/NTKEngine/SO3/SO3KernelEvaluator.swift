@@ -27,7 +27,7 @@ public struct SO3KernelEvaluator: Sendable {
 
     /// `dense: true` forces the dense O(M·N²) path everywhere (kept as the cross-check of the
     /// fast path; tests compare the two to 1e-12).
-    init(spec: ArchitectureSpec, threads: Int? = nil, dense: Bool) throws {
+    public init(spec: ArchitectureSpec, threads: Int? = nil, dense: Bool) throws {
         stack = try SO3Stack(spec)
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         fast = dense ? nil : FastSO3Stack(stack)
