@@ -256,7 +256,7 @@ struct QM9Command: ParsableCommand {
         let molecules: [Molecule]
         do { molecules = try q.molecules(cacheDirectory: dir) } catch let e as CommandError { throw UserError(e.description) }
         print("QM9 learning curve on \(q.sourceText): \(molecules.count) molecules (loaded in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s), "
-              + "test \(testSize), train \(trainSizes), \(q.modelText) and MLP, diag_reg \(diagReg), seed \(seed)")
+              + "test \(testSize), train \(trainSizes), \(paper ? "paper settings (below)" : q.modelText) and MLP, diag_reg \(diagReg), seed \(seed)")
         var config = q.configuration
         config.threads = compute.threads
         if paper {
