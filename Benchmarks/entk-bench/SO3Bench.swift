@@ -34,7 +34,8 @@ enum SO3Bench {
         return args.contains("--so3")
     }
 
-    /// Child: one row, prints "pairs seconds peakRSS-MiB".
+    /// Child: one row, prints "pairs seconds peakRSS-MiB cpuSeconds" (user + system CPU time of
+    /// the Gram: on a shared machine wall time counts other processes' time slices, CPU time does not).
     static func child(_ row: Row, dense: Bool) {
         do {
             let json = "{\"parameterization\": \"ntk\", \"input_shape\": [12, 11, 10], \"layers\": \(row.layers)}"
@@ -44,24 +45,30 @@ enum SO3Bench {
             let x = try InputBatch(shape: spec.inputShape, data: (0..<(row.n * f)).map { _ in rng.gaussian() })
             let y = try InputBatch(shape: spec.inputShape, data: (0..<(row.n * f)).map { _ in rng.gaussian() })
             let ev = try SO3KernelEvaluator(spec: spec, threads: 1, dense: dense)
-            let t0 = Date()
+            let c0 = cpuSeconds(), t0 = Date()
             let r = try ev.compute(x, y)
-            let dt = Date().timeIntervalSince(t0)
+            let dt = Date().timeIntervalSince(t0), cpu = cpuSeconds() - c0
             guard r.ntk.data.allSatisfy(\.isFinite) else { print("non-finite"); return }
             var u = rusage()
             getrusage(RUSAGE_SELF.rawValue, &u)
-            print(row.n * row.n, dt, Double(u.ru_maxrss) / 1024)
+            print(row.n * row.n, dt, Double(u.ru_maxrss) / 1024, cpu)
         } catch {
             print("error: \(error)")
         }
+    }
+
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
     }
 
     static func table(executable: String) {
         print("SO(3) rows (issue 11): [12, 11, 10] inputs, float64, 1 thread, cross Gram n × n, NNGP + NTK")
         print("(includes the per-input lift transforms and self terms, amortised over the pairs)")
         print("")
-        print("| stack | n × n | path | ms/pair | peak RSS MiB | dense/fast |")
-        print("|---|---|---|---|---|---|")
+        print("| stack | n × n | path | ms/pair (wall) | CPU ms/pair | peak RSS MiB | dense/fast (CPU) |")
+        print("|---|---|---|---|---|---|---|")
         for (i, row) in rows.enumerated() {
             var fastMs = 0.0
             for path in ["fast", "dense"] {
@@ -73,16 +80,16 @@ enum SO3Bench {
                 p.environment = env
                 let pipe = Pipe()
                 p.standardOutput = pipe
-                do { try p.run() } catch { print("| \(row.name) | | \(path) | failed: \(error) | | |"); continue }
+                do { try p.run() } catch { print("| \(row.name) | | \(path) | failed: \(error) | | | |"); continue }
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 p.waitUntilExit()
                 let v = String(decoding: data, as: UTF8.self).split(separator: " ")
                     .compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-                guard v.count == 3, v[0] > 0 else { print("| \(row.name) | \(row.n) × \(row.n) | \(path) | failed | | |"); continue }
-                let ms = 1000 * v[1] / v[0]
-                if path == "fast" { fastMs = ms }
-                let ratio = path == "dense" && fastMs > 0 ? String(format: "%.1f×", ms / fastMs) : ""
-                print(String(format: "| %@ | %d × %d | %@ | %.3f | %.0f | %@ |", row.name, row.n, row.n, path, ms, v[2], ratio))
+                guard v.count == 4, v[0] > 0 else { print("| \(row.name) | \(row.n) × \(row.n) | \(path) | failed | | | |"); continue }
+                let ms = 1000 * v[1] / v[0], cpuMs = 1000 * v[3] / v[0]
+                if path == "fast" { fastMs = cpuMs }
+                let ratio = path == "dense" && fastMs > 0 ? String(format: "%.1f×", cpuMs / fastMs) : ""
+                print(String(format: "| %@ | %d × %d | %@ | %.3f | %.3f | %.0f | %@ |", row.name, row.n, row.n, path, ms, cpuMs, v[2], ratio))
             }
         }
         print("")

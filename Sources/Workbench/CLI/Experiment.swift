@@ -281,21 +281,27 @@ struct QM9Command: ParsableCommand {
         reporter?.stop()
         for line in QM9CurveReport.table(rows) { print(line) }
         print(QM9CurveReport.timing(rows) + String(format: "; whole curve %.1f s", Date().timeIntervalSince(t1)))
-        var series: [Series] = []
         if paper { print(QM9LearningCurve.csv(rows), terminator: "") }
-        let extra = config.additionalModels.flatMap { m in [("\(m.name) NTK", m.name, "ntk"), ("\(m.name) NNGP", m.name, "nngp")] }
-        for (label, model, kernel) in QM9CurveReport.series + extra {
-            let p = QM9CurveReport.points(rows, model: model, kernel: kernel)
-            let name = model == "so3" ? label.replacingOccurrences(of: "SO(3)", with: q.modelText) : label
-            series.append(Series(name: name, xs: p.map { Double($0.trainSize) }, ys: p.map(\.maeMeV), connected: true))
-        }
-        let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
-                                 yAxis: Axis(label: "test MAE of U0 atomisation energy (meV)", scale: .log),
-                                 title: "QM9 U0 MAE, \(q.source == .qm9 ? "QM9" : "synthetic"), test \(testSize)")
+        let fig = Self.figure(rows, so3Label: paper ? "SO(3) 6→3→3 erf" : q.modelText, extraModels: config.additionalModels.map(\.name),
+                              title: "QM9 U0 MAE, \(q.source == .qm9 ? "QM9" : "synthetic")\(paper ? " (paper settings)" : ""), test \(testSize)")
         try writeFigure(fig, csv: QM9LearningCurve.csv(rows), to: out, name: "qm9")
         if let bad = rows.first(where: { !$0.maeMeV.isFinite }) {
             throw UserError("non-finite MAE for \(bad.model) \(bad.kernel) at n = \(bad.trainSize)")
         }
+    }
+
+    /// MAE vs training size (log–log): composition, SO(3) Θ/K (labelled `so3Label`), MLP Θ/K and
+    /// Θ/K of every extra model.
+    static func figure(_ rows: [QM9LearningCurve.Row], so3Label: String, extraModels: [String], title: String) -> LinePlotFigure {
+        let extra = extraModels.flatMap { m in [("\(m) NTK", m, "ntk"), ("\(m) NNGP", m, "nngp")] }
+        var series: [Series] = []
+        for (label, model, kernel) in QM9CurveReport.series + extra {
+            let p = QM9CurveReport.points(rows, model: model, kernel: kernel)
+            let name = model == "so3" ? label.replacingOccurrences(of: "SO(3)", with: so3Label) : label
+            series.append(Series(name: name, xs: p.map { Double($0.trainSize) }, ys: p.map(\.maeMeV), connected: true))
+        }
+        return LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
+                              yAxis: Axis(label: "test MAE of U0 atomisation energy (meV)", scale: .log), title: title)
     }
 }
 
