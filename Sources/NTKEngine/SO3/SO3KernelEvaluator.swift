@@ -8,7 +8,9 @@ import Synchronization
 /// The plane-group engine cannot evaluate these stacks (its layers are window means on Z²);
 /// here the linear layers act on the pair kernel over the SO(3) grid through the Fourier-domain
 /// maps of FORMAT.md, which are block-diagonal in the degree l, and nonlinearities act entrywise
-/// with the variances K(x,x)(R,R). Per pair the cost is O(M·N²) with N grid points and
+/// with the variances K(x,x)(R,R). Global-filter stacks run on the compact γ-difference layout
+/// with FFTs along α, γ (`SO3FastKernel.swift`, `usesFastPath`); local filters (and `dense: true`,
+/// the cross-check) use the dense maps, O(M·N²) per pair with N grid points and
 /// M = Σ_{l<L}(2l+1)² Wigner coefficients (a few dense matrix products).
 public struct SO3KernelEvaluator: Sendable {
     let stack: SO3Stack
