@@ -38,8 +38,10 @@ let package = Package(
                                                          "-I/usr/lib/aarch64-linux-gnu/openmpi/include"])]),
         // Vector square root / multiply-add for the kernel hot loops (static inline, see header).
         .target(name: "CKernelMath"),
+        // FFTW3 for the SO(3) kernels' transforms along α and γ (Debian libfftw3-dev).
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", providers: [.apt(["libfftw3-dev"])]),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CZlibShim", "CKernelMath",
+        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CZlibShim", "CKernelMath", "CFFTW",
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Plotting", dependencies: ["CCairo"]),

@@ -72,6 +72,7 @@ if let di = args.firstIndex(of: "--dgemm"), di + 1 < args.count, let t = Int(arg
     print(DgemmYardstick.gflops(threads: t))
     exit(0)
 }
+if SO3Bench.run(args) { exit(0) }  // SO(3) rows T1/T3 (SO3Bench.swift)
 if let ci = args.firstIndex(of: "--case"), ci + 1 < args.count, let idx = Int(args[ci + 1]) {
     // Child: run one case, print "pairs seconds rss".
     let threads = args.firstIndex(of: "--threads").flatMap { Int(args[$0 + 1]) } ?? 1

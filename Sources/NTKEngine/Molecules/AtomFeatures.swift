@@ -39,17 +39,33 @@ public struct AtomFeatures: Sendable, Hashable {
     /// Distance powers p of the weights r^{−p}.
     public var powers: [Int]
     public var centres: Centres
+    /// Keep the 5 constant "which element is the centre" channels (entk's default). The paper's
+    /// features (arXiv:2406.06504: H/C/N/O/F × powers {2, 6}) have none: `centreOneHot: false`.
+    public var centreOneHot: Bool
 
-    public init(bandwidth: Int = 2, cutoff: Double = 5, kappa: Double = 2, powers: [Int] = [1, 2], centres: Centres = .heavy) {
+    public init(bandwidth: Int = 2, cutoff: Double = 5, kappa: Double = 2, powers: [Int] = [1, 2], centres: Centres = .heavy,
+                centreOneHot: Bool = true) {
         self.bandwidth = bandwidth; self.cutoff = cutoff; self.kappa = kappa; self.powers = powers; self.centres = centres
+        self.centreOneHot = centreOneHot
     }
 
-    /// Channels C = 5 + 5·|powers|.
-    public var channelCount: Int { Element.allCases.count * (1 + powers.count) }
+    /// The paper's QM9 features: bandwidth 6, elements H…F × powers {2, 6} = 10 channels, no centre
+    /// one-hot; r_c = 5 Å, κ = 2 and the centres are entk's choices (heavy atoms by default).
+    public static func paper(centres: Centres = .heavy) -> AtomFeatures {
+        AtomFeatures(bandwidth: 6, cutoff: 5, kappa: 2, powers: [2, 6], centres: centres, centreOneHot: false)
+    }
+
+    /// Constant centre channels in front of the neighbour channels: 5 or 0.
+    var centreChannels: Int { centreOneHot ? Element.allCases.count : 0 }
+
+    /// Channels C = (5 if centreOneHot) + 5·|powers|.
+    public var channelCount: Int { centreChannels + Element.allCases.count * powers.count }
     /// `[2L, 2L−1, C]`: the `input_shape` of an SO(3) stack on these features.
     public var sphericalShape: [Int] { [2 * bandwidth, 2 * bandwidth - 1, channelCount] }
     /// Length of the invariant vector (= C).
     public var invariantSize: Int { channelCount }
+    /// Length of the flattened spherical features, 2L·(2L−1)·C (input of an MLP on the grid values).
+    public var flatSphericalSize: Int { sphericalShape.reduce(1, *) }
 
     /// Indices of the centre atoms of `m`, in atom order.
     public func centreIndices(_ m: Molecule) -> [Int] {
@@ -88,11 +104,11 @@ public struct AtomFeatures: Sendable, Hashable {
             for k in 0..<grid.phiCount {
                 let u = SIMD3(st * cos(grid.phi[k]), st * sin(grid.phi[k]), ct)
                 let base = grid.index(j: j, k: k) * c
-                f[base + centre] = 1
+                if centreOneHot { f[base + centre] = 1 }
                 for nb in nbrs {
                     let bump = exp(kappa * ((u * nb.dir).sum() - 1)) * cutoffWeight(nb.r)
                     for (q, p) in powers.enumerated() {
-                        f[base + Element.allCases.count + nb.element.rawValue * np + q] += bump * pow(nb.r, Double(-p))
+                        f[base + centreChannels + nb.element.rawValue * np + q] += bump * pow(nb.r, Double(-p))
                     }
                 }
             }
@@ -107,11 +123,11 @@ public struct AtomFeatures: Sendable, Hashable {
     public func invariant(atom i: Int, in m: Molecule) -> [Double] {
         let np = powers.count
         var f = [Double](repeating: 0, count: channelCount)
-        f[m.atoms[i].element.rawValue] = 1
+        if centreOneHot { f[m.atoms[i].element.rawValue] = 1 }
         let mean = kappa > 0 ? -expm1(-2 * kappa) / (2 * kappa) : 1
         for nb in neighbours(of: i, in: m) {
             for (q, p) in powers.enumerated() {
-                f[Element.allCases.count + nb.element.rawValue * np + q] += mean * cutoffWeight(nb.r) * pow(nb.r, Double(-p))
+                f[centreChannels + nb.element.rawValue * np + q] += mean * cutoffWeight(nb.r) * pow(nb.r, Double(-p))
             }
         }
         return f

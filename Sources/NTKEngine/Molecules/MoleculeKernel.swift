@@ -23,6 +23,9 @@ import Foundation
 public struct MoleculeKernel: Sendable {
     public enum Representation: String, Sendable {
         case spherical, invariant
+        /// The spherical grid values flattened into one vector, for an MLP (the paper's baseline;
+        /// not rotation invariant).
+        case flatSpherical
     }
 
     public let features: AtomFeatures
@@ -36,8 +39,10 @@ public struct MoleculeKernel: Sendable {
             representation = .spherical
         } else if spec.inputShape == [features.invariantSize] {
             representation = .invariant
+        } else if spec.inputShape == [features.flatSphericalSize] {
+            representation = .flatSpherical
         } else {
-            throw KernelError.shape("the per-atom network expects input_shape \(spec.inputShape); these atom features are \(features.sphericalShape) (spherical, for an SO(3) stack) or [\(features.invariantSize)] (invariant, for an MLP)")
+            throw KernelError.shape("the per-atom network expects input_shape \(spec.inputShape); these atom features are \(features.sphericalShape) (spherical, for an SO(3) stack), [\(features.invariantSize)] (invariant, for an MLP) or [\(features.flatSphericalSize)] (flattened spherical, for an MLP)")
         }
         self.features = features
         self.engine = try GramEngine(spec: spec, threads: threads)
@@ -53,14 +58,19 @@ public struct MoleculeKernel: Sendable {
             let centres = features.centreIndices(m)
             for i in centres {
                 switch representation {
-                case .spherical: data += features.spherical(atom: i, in: m, grid: grid)
+                case .spherical, .flatSpherical: data += features.spherical(atom: i, in: m, grid: grid)
                 case .invariant: data += features.invariant(atom: i, in: m)
                 }
             }
             owners.append(count..<(count + centres.count))
             count += centres.count
         }
-        let shape = representation == .spherical ? features.sphericalShape : [features.invariantSize]
+        let shape: [Int]
+        switch representation {
+        case .spherical: shape = features.sphericalShape
+        case .invariant: shape = [features.invariantSize]
+        case .flatSpherical: shape = [features.flatSphericalSize]
+        }
         return (try InputBatch(shape: shape, data: data), owners)
     }
 

@@ -23,6 +23,9 @@ public enum QM9LearningCurve {
         public var so3Spec: ArchitectureSpec
         /// Per-atom MLP; its input shape must be `[features.invariantSize]`.
         public var mlpSpec: ArchitectureSpec
+        /// Further per-atom models (name, spec), e.g. the paper's relu SO(3) variant or the MLP on
+        /// flattened spherical features (input `[features.flatSphericalSize]`).
+        public var additionalModels: [(name: String, spec: ArchitectureSpec)] = []
         public var threads: Int?
 
         public init(trainSizes: [Int] = [50, 100, 200], testSize: Int = 100, seed: UInt64 = 0, diagReg: Double = 1e-4,
@@ -48,6 +51,28 @@ public enum QM9LearningCurve {
         let middle: [LayerSpec] = convolution ? [.so3Conv(sph(1.5, 0.1)), .activation(.relu)] : []
         return ArchitectureSpec(name: convolution ? "qm9-so3" : "qm9-so3-lift", inputShape: f.sphericalShape,
                                 layers: [.s2Lift(sph(1.5, 0.1)), .activation(.erf)] + middle + [.so3Pool, .dense(.init(wStd: 1, bStd: 0.05))])
+    }
+
+    /// The paper's SO(3) stack on features of bandwidth L: s2_lift L→3, φ, so3_conv 3→3, φ,
+    /// so3_pool, dense (global filters; W_std 1.5, b_std 0.1; readout 1, 0.05).
+    public static func paperSO3Spec(_ f: AtomFeatures, activation: Activation) -> ArchitectureSpec {
+        let L = f.bandwidth, b = min(3, L)
+        func sph(_ i: Int, _ o: Int) -> LayerSpec.SphericalConvolution {
+            .init(bandwidthIn: i, bandwidthOut: o, maxBeta: .pi, affine: .init(wStd: 1.5, bStd: 0.1))
+        }
+        return ArchitectureSpec(name: "qm9-so3-paper", inputShape: f.sphericalShape, layers: [
+            .s2Lift(sph(L, b)), .activation(activation), .so3Conv(sph(b, b)), .activation(activation),
+            .so3Pool, .dense(.init(wStd: 1, bStd: 0.05)),
+        ])
+    }
+
+    /// The paper's baseline: an MLP (dense → φ → dense → φ → dense) on the flattened spherical
+    /// features, which is not rotation invariant (a rotation moves values between grid points).
+    public static func flatSphericalMLPSpec(_ f: AtomFeatures, activation: Activation) -> ArchitectureSpec {
+        ArchitectureSpec(name: "qm9-mlp-spherical", inputShape: [f.flatSphericalSize], layers: [
+            .dense(.init(wStd: 1.5, bStd: 0.1)), .activation(activation), .dense(.init(wStd: 1.5, bStd: 0.1)), .activation(activation),
+            .dense(.init(wStd: 1, bStd: 0.05)),
+        ])
     }
 
     /// dense → erf → dense → relu → dense on the invariant features (same depth as the SO(3) stack).
@@ -99,12 +124,15 @@ public enum QM9LearningCurve {
         let energies = chosen.map(\.atomisationEnergyMeV)
         let centreAtoms = chosen.reduce(0) { $0 + c.features.centreIndices($1).count }
 
-        var models: [(String, KernelMatrices, Double)] = []
-        for (name, spec) in [("so3", c.so3Spec), ("mlp", c.mlpSpec)] {
+        // Only what t = ∞ regression needs: the pool Gram and the test × pool block (no test × test).
+        let poolMolecules = train.map { chosen[$0] }, testMolecules = test.map { chosen[$0] }
+        var models: [(String, KernelMatrices, KernelMatrices, Double)] = []
+        for (name, spec) in [("so3", c.so3Spec), ("mlp", c.mlpSpec)] + c.additionalModels.map({ ($0.name, $0.spec) }) {
             let kernel = try MoleculeKernel(spec: spec, features: c.features, threads: c.threads)
             let start = Date()
-            let g = try kernel.gram(chosen, progress: progress)
-            models.append((name, g, Date().timeIntervalSince(start)))
+            let g = try kernel.gram(poolMolecules, progress: progress)
+            let x = try kernel.compute(testMolecules, poolMolecules, progress: progress)
+            models.append((name, g, x, Date().timeIntervalSince(start)))
         }
 
         var rows: [Row] = []
@@ -119,9 +147,10 @@ public enum QM9LearningCurve {
             let y = Matrix(rows: n, cols: 1, data: resid.map { ($0 - mean) / std })
             rows.append(Row(model: "composition", kernel: "-", trainSize: n, testSize: c.testSize,
                             maeMeV: Metrics.mae(Matrix(rows: c.testSize, cols: 1, data: baseTest.map { $0 + mean }), yTest), gramSeconds: 0, centreAtoms: centreAtoms))
-            for (name, g, seconds) in models {
-                for (kname, m) in [("nngp", g.nngp), ("ntk", g.ntk)] {
-                    let ktt = submatrix(m, tr, tr), kst = submatrix(m, test, tr)
+            let local = Array(0..<n)
+            for (name, g, x, seconds) in models {
+                for (kname, m, cross) in [("nngp", g.nngp, x.nngp), ("ntk", g.ntk, x.ntk)] {
+                    let ktt = submatrix(m, local, local), kst = submatrix(cross, Array(0..<c.testSize), local)
                     let p = try KernelRegression(kTrainTrain: ktt, diagReg: c.diagReg).predict(kTestTrain: kst, targets: y)
                     let pred = Matrix(rows: c.testSize, cols: 1, data: (0..<c.testSize).map { baseTest[$0] + mean + std * p.values[$0, 0] })
                     rows.append(Row(model: name, kernel: kname, trainSize: n, testSize: c.testSize, maeMeV: Metrics.mae(pred, yTest), gramSeconds: seconds, centreAtoms: centreAtoms))

@@ -8,7 +8,9 @@ import Synchronization
 /// The plane-group engine cannot evaluate these stacks (its layers are window means on Z²);
 /// here the linear layers act on the pair kernel over the SO(3) grid through the Fourier-domain
 /// maps of FORMAT.md, which are block-diagonal in the degree l, and nonlinearities act entrywise
-/// with the variances K(x,x)(R,R). Per pair the cost is O(M·N²) with N grid points and
+/// with the variances K(x,x)(R,R). Global-filter stacks run on the compact γ-difference layout
+/// with FFTs along α, γ (`SO3FastKernel.swift`, `usesFastPath`); local filters (and `dense: true`,
+/// the cross-check) use the dense maps, O(M·N²) per pair with N grid points and
 /// M = Σ_{l<L}(2l+1)² Wigner coefficients (a few dense matrix products).
 public struct SO3KernelEvaluator: Sendable {
     let stack: SO3Stack
@@ -19,9 +21,22 @@ public struct SO3KernelEvaluator: Sendable {
     /// so3_pool before dense, global filters) and precomputes the harmonic tables.
     /// Throws a located `SpecError` when the stack is not a supported SO(3) stack.
     public init(spec: ArchitectureSpec, threads: Int? = nil) throws {
+        try self.init(spec: spec, threads: threads, dense: false)
+    }
+
+    /// The compact FFT path for global-filter stacks (`SO3FastKernel.swift`); nil: dense path.
+    let fast: FastSO3Stack?
+
+    /// `dense: true` forces the dense O(M·N²) path everywhere (kept as the cross-check of the
+    /// fast path; tests compare the two to 1e-12).
+    public init(spec: ArchitectureSpec, threads: Int? = nil, dense: Bool) throws {
         stack = try SO3Stack(spec)
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        fast = dense ? nil : FastSO3Stack(stack)
     }
+
+    /// True when `compute` uses the compact FFT path (global filters only).
+    public var usesFastPath: Bool { fast != nil }
 
     /// The architecture being evaluated.
     public var spec: ArchitectureSpec { stack.spec }
@@ -136,6 +151,30 @@ public struct SO3KernelEvaluator: Sendable {
     public func compute(_ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress = GramProgress()) throws -> KernelMatrices {
         try validate(x1, "x1")
         if let x2 { try validate(x2, "x2") }
+        let last = stack.ops.count - 1
+        if let fast {
+            return try gram(x1, x2, progress: progress, selfOf: { x in
+                let p = fast.features(x)
+                var captured: [[Double]] = Array(repeating: [], count: fast.ops.count)
+                let r = fast.run(p, p, nil, nil, through: last, capture: &captured)
+                return SelfData(features: p, weighted: [], variances: captured, nngp: r.k.first ?? .nan, ntk: r.t.first ?? .nan)
+            }, pair: { a, b in
+                var scratch: [[Double]] = []
+                let r = fast.run(a.features, b.features, a.variances, b.variances, through: last, capture: &scratch)
+                return (r.k[0], r.t[0])
+            })
+        }
+        return try gram(x1, x2, progress: progress, selfOf: { selfData($0) }, pair: { a, b in
+            var scratch: [[Double]] = []
+            let r = run(a.features, b.weighted, a.variances, b.variances, through: last, capture: &scratch)
+            return (r.k[0], r.t[0])
+        })
+    }
+
+    /// The Gram loop shared by both paths: self data once per input, then pairs in parallel.
+    private func gram(_ x1: InputBatch, _ x2: InputBatch?, progress: GramProgress,
+                      selfOf: @Sendable (ArraySlice<Double>) -> SelfData,
+                      pair: @Sendable (SelfData, SelfData) -> (Double, Double)) throws -> KernelMatrices {
         let symmetric = x2 == nil
         let xb = x2 ?? x1
         let n1 = x1.count, n2 = xb.count
@@ -143,15 +182,13 @@ public struct SO3KernelEvaluator: Sendable {
         for i in 0..<n1 { for j in (symmetric ? i : 0)..<n2 { pairs.append((i, j)) } }
         progress.begin(total: n1 + (symmetric ? 0 : n2) + pairs.count)
 
-        let self1 = try selfBatch(x1, progress: progress)
-        let self2 = symmetric ? self1 : try selfBatch(xb, progress: progress)
+        let self1 = try selfBatch(x1, progress: progress, selfOf: selfOf)
+        let self2 = symmetric ? self1 : try selfBatch(xb, progress: progress, selfOf: selfOf)
 
         let out = Mutex<([Double], [Double])>(([Double](repeating: .nan, count: n1 * n2), [Double](repeating: .nan, count: n1 * n2)))
         let next = Atomic<Int>(0)
         let list = pairs
-        let last = stack.ops.count - 1
         DispatchQueue.concurrentPerform(iterations: min(threads, max(1, list.count))) { _ in
-            var scratch: [[Double]] = []
             while !progress.isCancelled {
                 let q = next.add(1, ordering: .relaxed).oldValue
                 if q >= list.count { break }
@@ -160,9 +197,7 @@ public struct SO3KernelEvaluator: Sendable {
                 if symmetric && i == j {
                     kv = self1[i].nngp; tv = self1[i].ntk
                 } else {
-                    let r = run(self1[i].features, self2[j].weighted, self1[i].variances, self2[j].variances,
-                                through: last, capture: &scratch)
-                    kv = r.k[0]; tv = r.t[0]
+                    (kv, tv) = pair(self1[i], self2[j])
                 }
                 out.withLock {
                     $0.0[i * n2 + j] = kv; $0.1[i * n2 + j] = tv
@@ -176,14 +211,15 @@ public struct SO3KernelEvaluator: Sendable {
         return KernelMatrices(nngp: Matrix(rows: n1, cols: n2, data: k), ntk: Matrix(rows: n1, cols: n2, data: t))
     }
 
-    func selfBatch(_ x: InputBatch, progress: GramProgress) throws -> [SelfData] {
+    func selfBatch(_ x: InputBatch, progress: GramProgress,
+                   selfOf: @Sendable (ArraySlice<Double>) -> SelfData) throws -> [SelfData] {
         let results = Mutex<[SelfData?]>(Array(repeating: nil, count: x.count))
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(threads, max(1, x.count))) { _ in
             while !progress.isCancelled {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 if i >= x.count { break }
-                let s = selfData(x.input(i))
+                let s = selfOf(x.input(i))
                 results.withLock { $0[i] = s }
                 progress.advance(by: 1)
             }

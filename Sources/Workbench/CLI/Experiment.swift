@@ -152,7 +152,7 @@ struct ConvergenceCommand: ParsableCommand {
         abstract: "Relative error of the mean empirical NTK/NNGP of finite networks vs the exact kernel, against width (log–log, fitted slope).")
 
     @OptionGroup var dataOptions: DataOptions
-    @Option(help: "Stack: CNN, MLP, C1, C2, C4, D1, D2, D4 or a spec file (SO(3) spec files need spherical data, which --data does not offer yet).")
+    @Option(help: "Stack: CNN, MLP, C1, C2, C4, D1, D2, D4 or a spec file. With --data sphere (sphere signals, --size = bandwidth L) the spec file must be an SO(3) stack with input_shape [2L, 2L−1, 1].")
     var stack: String = "CNN"
     @Option(help: "Number of inputs (the first images of the pool) the kernels are compared on.")
     var inputs: Int = 4
@@ -178,9 +178,19 @@ struct ConvergenceCommand: ParsableCommand {
         case "output": est = .outputProduct
         default: throw UserError("--estimator must be readout or output, got \(estimator)")
         }
-        let data = try ExperimentData.load(d.data, size: d.size, pool: max(inputs, 4), test: 1, classes: d.classes, seed: d.seed)
+        let data: ExperimentData
+        if d.data == "sphere" {
+            // SO(3) stacks: generated sphere signals (the workbench's `sphere` data), --size = bandwidth L.
+            guard stack.hasSuffix(".json") else { throw UserError("--data sphere needs --stack SPEC.json with an SO(3) stack (s2_lift … so3_pool), got \(stack)") }
+            guard (1...8).contains(d.size) else { throw UserError("--size is the bandwidth L for --data sphere, 1…8, got \(d.size)") }
+            let signals = try SphericalSignals.make(count: max(inputs, 4), bandwidth: d.size, classes: min(d.classes ?? 4, SphericalSignals.classNames.count), seed: d.seed)
+            data = ExperimentData(name: signals.name, pool: signals, test: signals)
+        } else {
+            data = try ExperimentData.load(d.data, size: d.size, pool: max(inputs, 4), test: 1, classes: d.classes, seed: d.seed)
+        }
         guard data.pool.count >= inputs else { throw UserError("the pool has only \(data.pool.count) images, asked for \(inputs) inputs") }
         let (name, spec) = try ExperimentStacks.resolve(stack, shape: data.pool.shape)
+        if d.data == "sphere" && !spec.isSpherical { throw UserError("\(stack): --data sphere needs an SO(3) stack (starting with s2_lift)") }
         let n = data.pool.shape.reduce(1, *)
         let x = try InputBatch(shape: data.pool.shape, data: Array(data.pool.images[0..<(inputs * n)]))
         print("convergence of \(name) on \(inputs) inputs of \(data.name): widths \(widths), \(groups) groups × \(seedsPerGroup) seeds, \(estimator) NNGP estimator")
@@ -200,7 +210,8 @@ struct ConvergenceCommand: ParsableCommand {
             Series(name: "NTK", xs: xs, ys: r.points.map(\.ntk.mean), yerr: r.points.map(\.ntk.std)),
             Series(name: "NNGP", xs: xs, ys: r.points.map(\.nngp.mean), yerr: r.points.map(\.nngp.std)),
         ], xAxis: Axis(label: "width", scale: .log), yAxis: Axis(label: "‖mean empirical − exact‖_{F} / ‖exact‖_{F}", scale: .log),
-           title: String(format: "%@ on %@ %d×%d, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data, d.size, d.size, inputs, r.ntkSlope, r.nngpSlope))
+           title: String(format: "%@ on %@ %@, %d inputs: slope NTK %.2f, NNGP %.2f", name, d.data,
+                         d.data == "sphere" ? "L=\(d.size)" : "\(d.size)×\(d.size)", inputs, r.ntkSlope, r.nngpSlope))
         try writeFigure(fig, csv: csv, to: out, name: "convergence")
         if !(r.ntkSlope < 0) {
             throw UserError(String(format: "the NTK error does not fall with width (slope %.3f); more groups or wider networks may be needed", r.ntkSlope))
@@ -234,6 +245,10 @@ struct QM9Command: ParsableCommand {
     var synthetic = false
     @Option(name: .customLong("cache-dir"), help: "Data cache (default: $ENTK_DATA_DIR, else $XDG_CACHE_HOME/entk, else ~/.cache/entk).")
     var cacheDir: String?
+    @Flag(help: "The paper's settings: features L = 6, H…F × powers {2, 6} (10 channels, no centre one-hot), heavy-atom centres; SO(3) stack 6→3→3 (erf), plus --paper-models; ignores --bandwidth and --conv.")
+    var paper = false
+    @Option(name: .customLong("paper-models"), parsing: .upToNextOption, help: "Extra models with --paper: so3-relu (the relu variant), mlp-spherical (MLP NTK on the flattened spherical features, the paper's baseline).")
+    var paperModels: [String] = ["so3-relu", "mlp-spherical"]
     @Option(help: "Output folder.")
     var out: String = "out/qm9"
     @OptionGroup var compute: ComputeOptions
@@ -248,9 +263,23 @@ struct QM9Command: ParsableCommand {
         let molecules: [Molecule]
         do { molecules = try q.molecules(cacheDirectory: dir) } catch let e as CommandError { throw UserError(e.description) }
         print("QM9 learning curve on \(q.sourceText): \(molecules.count) molecules (loaded in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s), "
-              + "test \(testSize), train \(trainSizes), \(q.modelText) and MLP, diag_reg \(diagReg), seed \(seed)")
+              + "test \(testSize), train \(trainSizes), \(paper ? "paper settings (below)" : q.modelText) and MLP, diag_reg \(diagReg), seed \(seed)")
         var config = q.configuration
         config.threads = compute.threads
+        if paper {
+            let f = AtomFeatures.paper()
+            config.features = f
+            config.so3Spec = QM9LearningCurve.paperSO3Spec(f, activation: .erf)
+            config.mlpSpec = QM9LearningCurve.defaultMLPSpec(f)
+            for m in paperModels {
+                switch m {
+                case "so3-relu": config.additionalModels.append((m, QM9LearningCurve.paperSO3Spec(f, activation: .relu)))
+                case "mlp-spherical": config.additionalModels.append((m, QM9LearningCurve.flatSphericalMLPSpec(f, activation: .erf)))
+                default: throw UserError("--paper-models takes so3-relu and mlp-spherical, got \(m)")
+                }
+            }
+            print("paper settings: L = 6, powers {2, 6}, 10 channels (no centre one-hot), heavy-atom centres; SO(3) 6→3→3 erf + \(paperModels)")
+        }
         let progress = GramProgress()
         let reporter = compute.quiet ? nil : ProgressReporter(progress)
         let t1 = Date()
@@ -259,19 +288,27 @@ struct QM9Command: ParsableCommand {
         reporter?.stop()
         for line in QM9CurveReport.table(rows) { print(line) }
         print(QM9CurveReport.timing(rows) + String(format: "; whole curve %.1f s", Date().timeIntervalSince(t1)))
-        var series: [Series] = []
-        for (label, model, kernel) in QM9CurveReport.series {
-            let p = QM9CurveReport.points(rows, model: model, kernel: kernel)
-            let name = model == "so3" ? label.replacingOccurrences(of: "SO(3)", with: q.modelText) : label
-            series.append(Series(name: name, xs: p.map { Double($0.trainSize) }, ys: p.map(\.maeMeV), connected: true))
-        }
-        let fig = LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
-                                 yAxis: Axis(label: "test MAE of U0 atomisation energy (meV)", scale: .log),
-                                 title: "QM9 U0 MAE, \(q.source == .qm9 ? "QM9" : "synthetic"), test \(testSize)")
+        if paper { print(QM9LearningCurve.csv(rows), terminator: "") }
+        let fig = Self.figure(rows, so3Label: paper ? "SO(3) 6→3→3 erf" : q.modelText, extraModels: config.additionalModels.map(\.name),
+                              title: "QM9 U0 MAE, \(q.source == .qm9 ? "QM9" : "synthetic")\(paper ? " (paper settings)" : ""), test \(testSize)")
         try writeFigure(fig, csv: QM9LearningCurve.csv(rows), to: out, name: "qm9")
         if let bad = rows.first(where: { !$0.maeMeV.isFinite }) {
             throw UserError("non-finite MAE for \(bad.model) \(bad.kernel) at n = \(bad.trainSize)")
         }
+    }
+
+    /// MAE vs training size (log–log): composition, SO(3) Θ/K (labelled `so3Label`), MLP Θ/K and
+    /// Θ/K of every extra model.
+    static func figure(_ rows: [QM9LearningCurve.Row], so3Label: String, extraModels: [String], title: String) -> LinePlotFigure {
+        let extra = extraModels.flatMap { m in [("\(m) NTK", m, "ntk"), ("\(m) NNGP", m, "nngp")] }
+        var series: [Series] = []
+        for (label, model, kernel) in QM9CurveReport.series + extra {
+            let p = QM9CurveReport.points(rows, model: model, kernel: kernel)
+            let name = model == "so3" ? label.replacingOccurrences(of: "SO(3)", with: so3Label) : label
+            series.append(Series(name: name, xs: p.map { Double($0.trainSize) }, ys: p.map(\.maeMeV), connected: true))
+        }
+        return LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),
+                              yAxis: Axis(label: "test MAE of U0 atomisation energy (meV)", scale: .log), title: title)
     }
 }
 

@@ -28,12 +28,17 @@ final class SO3ReferenceTests: XCTestCase {
         XCTAssertEqual(files.count, 6, "expected 6 so3_*.json files in \(SO3Fixtures.referenceDir.path)")
         for f in files {
             let c = try ReferenceCase.load(path: f.path)
-            let ev = try SO3KernelEvaluator(spec: c.spec, threads: 2)
-            let r = try ev.compute(c.inputs)
-            let en = ReferenceCase.relativeError(r.nngp, c.nngp), et = ReferenceCase.relativeError(r.ntk, c.ntk)
-            print(String(format: "SO3 reference %-45@ nngp %.2e ntk %.2e tol %.0e", f.lastPathComponent as NSString, en, et, c.tolerance))
-            XCTAssertLessThanOrEqual(en, c.tolerance, "\(f.lastPathComponent) nngp")
-            XCTAssertLessThanOrEqual(et, c.tolerance, "\(f.lastPathComponent) ntk")
+            // Both the compact FFT path (default for global filters) and the dense cross-check path.
+            for dense in [false, true] {
+                let ev = try SO3KernelEvaluator(spec: c.spec, threads: 2, dense: dense)
+                XCTAssertEqual(ev.usesFastPath, !dense)
+                let r = try ev.compute(c.inputs)
+                let en = ReferenceCase.relativeError(r.nngp, c.nngp), et = ReferenceCase.relativeError(r.ntk, c.ntk)
+                print(String(format: "SO3 reference %-45@ %@ nngp %.2e ntk %.2e tol %.0e", f.lastPathComponent as NSString,
+                             (dense ? "dense" : "fast ") as NSString, en, et, c.tolerance))
+                XCTAssertLessThanOrEqual(en, c.tolerance, "\(f.lastPathComponent) nngp dense=\(dense)")
+                XCTAssertLessThanOrEqual(et, c.tolerance, "\(f.lastPathComponent) ntk dense=\(dense)")
+            }
         }
     }
 

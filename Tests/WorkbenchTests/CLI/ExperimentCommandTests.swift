@@ -55,6 +55,40 @@ final class ExperimentCommandTests: XCTestCase {
         XCTAssertNotEqual(mae(csv, "so3,"), mae(csv2, "so3,"))
     }
 
+    /// `--data sphere` runs SO(3) stacks (global filters here; the spec file of docs/specs).
+    func testConvergenceCommandOnSphereSignals() throws {
+        let spec = Fixtures.tempDir("so3-spec") + "/so3.json"
+        let json = #"""
+        {"parameterization": "ntk", "input_shape": [4, 3, 1], "layers": [
+          {"type": "s2_lift", "bandwidth_in": 2, "bandwidth_out": 2, "W_std": 1.5, "b_std": 0.1}, {"type": "erf"},
+          {"type": "so3_pool"}, {"type": "dense", "W_std": 1.0, "b_std": 0.05}]}
+        """#
+        try json.write(toFile: spec, atomically: true, encoding: .utf8)
+        let out = Fixtures.tempDir("cli-convergence-sphere")
+        var cmd = try ConvergenceCommand.parse(["--data", "sphere", "--size", "2", "--stack", spec, "--inputs", "3",
+                                                "--widths", "4", "16", "64", "--groups", "4", "--seeds-per-group", "2", "--threads", "2", "--out", out])
+        try cmd.run()
+        let csv = try String(contentsOfFile: out + "/convergence.csv", encoding: .utf8)
+        let slope = csv.split(separator: "\n").first { $0.hasPrefix("# slope_ntk,") }.flatMap { Double($0.split(separator: ",")[1]) }
+        XCTAssertLessThan(try XCTUnwrap(slope), 0)
+        // Sphere data needs an SO(3) spec file of matching bandwidth.
+        XCTAssertThrowsError(try { var c = try ConvergenceCommand.parse(["--data", "sphere", "--size", "2", "--stack", "CNN", "--out", Fixtures.tempDir("s1")]); try c.run() }())
+        XCTAssertThrowsError(try { var c = try ConvergenceCommand.parse(["--data", "sphere", "--size", "3", "--stack", spec, "--out", Fixtures.tempDir("s2")]); try c.run() }())
+        XCTAssertThrowsError(try { var c = try ConvergenceCommand.parse(["--data", "sphere", "--size", "0", "--stack", spec, "--out", Fixtures.tempDir("s3")]); try c.run() }())
+    }
+
+    /// `--paper`: the paper's features and the two extra models appear in the CSV.
+    func testQM9CommandPaperSettingsOnSyntheticMolecules() throws {
+        let out = Fixtures.tempDir("cli-qm9-paper")
+        var cmd = try QM9Command.parse(["--synthetic", "--paper", "--train-sizes", "4", "--test-size", "4", "--diag-reg", "1e-3",
+                                        "--threads", "2", "--quiet", "--out", out])
+        try cmd.run()
+        let csv = try String(contentsOfFile: out + "/qm9.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let models = Set(csv.dropFirst().map { String($0.split(separator: ",")[0]) })
+        XCTAssertEqual(models, ["composition", "so3", "mlp", "so3-relu", "mlp-spherical"])
+        XCTAssertThrowsError(try { var c = try QM9Command.parse(["--synthetic", "--paper", "--paper-models", "bogus", "--train-sizes", "4", "--test-size", "4", "--out", Fixtures.tempDir("p2")]); try c.run() }())
+    }
+
     func testQM9CommandNamesMakeDataWithoutTheCacheAndChecksSizes() throws {
         let empty = Fixtures.tempDir("no-qm9-cache")
         var cmd = try QM9Command.parse(["--cache-dir", empty, "--train-sizes", "4", "--test-size", "4", "--out", Fixtures.tempDir("q")])
