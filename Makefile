@@ -19,10 +19,14 @@ TARGET_CPU ?= x86-64
 endif
 OPT_FLAGS := -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
 endif
-RELEASE := swift build -c release $(OPT_FLAGS)
+# --no-color-diagnostics: SwiftPM adds -color-diagnostics to every compile command when
+# stdout is a terminal, so a build from a terminal and one through a pipe (or tee) have
+# different command lines and each recompiles every module; without colour they are equal.
+RELEASE := swift build -c release --no-color-diagnostics $(OPT_FLAGS)
+PREFIX ?= $(HOME)/.local
 BIN := .build/release
 
-.PHONY: run test bench deps build verify data mutation replay-real clean
+.PHONY: run test bench deps build verify data mutation replay-real clean install check-rebuild
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,6 +41,17 @@ build: deps
 
 run: build
 	$(BIN)/entk
+
+# entk on PATH: $(PREFIX)/bin/entk plus the demo sessions in $(PREFIX)/share/entk/sessions.
+install: build
+	install -d "$(PREFIX)/bin" "$(PREFIX)/share/entk/sessions"
+	install -m 755 $(BIN)/entk "$(PREFIX)/bin/entk"
+	install -m 644 sessions/*.jsonl "$(PREFIX)/share/entk/sessions/"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on PATH; add: export PATH=\"$(PREFIX)/bin:\$$PATH\"";; esac
+
+# A second `make build` on an unchanged tree must compile nothing, from a pipe or a terminal.
+check-rebuild:
+	bash scripts/check-rebuild.sh
 
 # XCTest (entk has no Swift Testing tests), then the pytest suite of python/entk in the pinned
 # venv .build/pyenv (scripts/pyenv.sh; needs python3, else skipped with a note). The last line

@@ -93,17 +93,28 @@ public struct HeatmapFigure: Sendable {
         guard mapArea.width >= 1, mapArea.height >= 1 else { return }
 
         // Fit: downsample by an integer factor, or upscale by an integer factor. Separators
-        // get their own pixel row/column so they never hide data.
-        var rowSeps = separators.filter { $0 > 0 && $0 < rows }
-        var colSeps = colSeparators.filter { $0 > 0 && $0 < cols }
+        // get their own pixel row/column so they never hide data, and downsampling averages
+        // within the blocks between separators only, so the block structure survives every
+        // size at which one pixel per block fits; below that the separators are dropped.
+        var rowSeps = Set(separators.filter { $0 > 0 && $0 < rows }).sorted()
+        var colSeps = Set(colSeparators.filter { $0 > 0 && $0 < cols }).sorted()
         let maxPxX = mapArea.width, maxPxY = mapArea.height * pxPerCellY
-        if 2 * Set(rowSeps).count > maxPxY || 2 * Set(colSeps).count > maxPxX { rowSeps = []; colSeps = [] }
-        let availX = maxPxX - Set(colSeps).count, availY = maxPxY - Set(rowSeps).count
-        let f = Downsample.factor(rows: rows, cols: cols, maxRows: availY, maxCols: availX)
-        let ds = Downsample.blockMean(matrix, rows: rows, cols: cols, factor: f)
-        let up = max(1, min(availX / ds.cols, availY / ds.rows))
-        let xMap = HeatmapFigure.displayMap(count: ds.cols, upscale: up, factor: f, separators: colSeps)
-        let yMap = HeatmapFigure.displayMap(count: ds.rows, upscale: up, factor: f, separators: rowSeps)
+        let f: Int
+        if let fs = BlockAwareDownsample.factor(rows: rows, cols: cols, rowSeparators: rowSeps, colSeparators: colSeps,
+                                                maxRows: maxPxY, maxCols: maxPxX) {
+            f = fs
+        } else {
+            rowSeps = []; colSeps = []
+            f = Downsample.factor(rows: rows, cols: cols, maxRows: maxPxY, maxCols: maxPxX)
+        }
+        let rowAxis = BlockAwareDownsample.axis(count: rows, separators: rowSeps, factor: f)
+        let colAxis = BlockAwareDownsample.axis(count: cols, separators: colSeps, factor: f)
+        let ds = (values: f > 1 ? BlockAwareDownsample.mean(matrix, rows: rows, cols: cols, rowAxis: rowAxis, colAxis: colAxis) : matrix,
+                  rows: rowAxis.groups.count, cols: colAxis.groups.count)
+        let availX = maxPxX - colSeps.count, availY = maxPxY - rowSeps.count
+        let up = max(1, min(availX / max(1, ds.cols), availY / max(1, ds.rows)))
+        let xMap = HeatmapFigure.displayMap(colAxis, upscale: up)
+        let yMap = HeatmapFigure.displayMap(rowAxis, upscale: up)
         let pxW = min(xMap.count, maxPxX), pxH = min(yMap.count, maxPxY)
 
         // Title.
@@ -195,14 +206,13 @@ public struct HeatmapFigure: Sendable {
         }
     }
 
-    /// Display pixels along one axis: each downsampled index repeated `upscale` times, with
-    /// -1 inserted for a separator before the entry where a new block starts.
-    static func displayMap(count: Int, upscale: Int, factor: Int, separators: [Int]) -> [Int] {
-        let before = Set(separators.map { Int((Double($0) / Double(max(1, factor))).rounded()) }.filter { $0 > 0 && $0 < count })
+    /// Display pixels along one axis: each group index repeated `upscale` times, with -1
+    /// inserted for a separator before a group that starts a new block.
+    static func displayMap(_ axis: BlockAwareDownsample.Axis, upscale: Int) -> [Int] {
         var out: [Int] = []
-        out.reserveCapacity(count * upscale + before.count)
-        for k in 0..<count {
-            if before.contains(k) { out.append(-1) }
+        out.reserveCapacity(axis.pixels * upscale)
+        for k in axis.groups.indices {
+            if axis.afterSeparator[k] { out.append(-1) }
             for _ in 0..<upscale { out.append(k) }
         }
         return out

@@ -23,9 +23,24 @@ public struct CommandPaletteState: Hashable, Sendable {
     }
 
     /// Commands matching the query, best first: name prefix, then substring, then
-    /// subsequence matches (all case-insensitive); ties keep the given order.
+    /// subsequence matches (all case-insensitive); ties keep the given order. Only the
+    /// command-name part of the query (up to the first space) is matched, so typing
+    /// arguments (`view.gram kernel=nngp`) keeps the command listed.
     public func matches(_ commands: [PaletteCommand]) -> [PaletteCommand] {
-        CommandPaletteState.filter(commands, query: query.string)
+        CommandPaletteState.filter(commands, query: CommandPaletteState.namePart(query.string))
+    }
+
+    /// The command-name part of a palette line: the text before the first space (leading
+    /// spaces ignored).
+    public static func namePart(_ line: String) -> String {
+        let t = line.drop { $0 == " " }
+        return String(t.prefix { $0 != " " })
+    }
+
+    /// Whether the line has arguments after the command name.
+    public static func hasArguments(_ line: String) -> Bool {
+        let t = line.drop { $0 == " " }.drop { $0 != " " }
+        return t.contains { $0 != " " }
     }
 
     public static func filter(_ commands: [PaletteCommand], query: String) -> [PaletteCommand] {
@@ -73,6 +88,8 @@ public struct CommandPaletteState: Hashable, Sendable {
         case .key(.up), .key(.ctrl("p")): selected = max(0, selected - 1)
         case .key(.down), .key(.ctrl("n")): selected = min(max(0, m.count - 1), selected + 1)
         case .key(.tab):
+            // Completion applies to the name only; once arguments follow, Tab does nothing.
+            guard !query.string.drop(while: { $0 == " " }).contains(" ") else { break }
             let q = query.string.lowercased()
             let prefixed = m.filter { $0.name.lowercased().hasPrefix(q) }.map(\.name)
             let p = CommandPaletteState.commonPrefix(prefixed)

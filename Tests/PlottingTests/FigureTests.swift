@@ -48,6 +48,40 @@ final class HeatmapTests: XCTestCase {
         XCTAssertTrue(plain.lines[0].hasPrefix("K [6x6 block mean]"), plain.lines[0])
     }
 
+    /// Issue 14: a |G|×|G| block matrix (4 blocks of 256 positions, as after a C4 layer on
+    /// 16×16 images) lost its block separators when downsampled (block means of 15×15 that
+    /// mixed neighbouring blocks). Downsampling now averages within blocks only and keeps a
+    /// separator between blocks at every size where one pixel per block fits.
+    func testBlockSeparatorsSurviveDownsamplingAtEverySize() {
+        let g = 4, p = 256, n = g * p
+        func value(_ r: Int, _ c: Int) -> Double { Double(10 * (r / p) + (c / p)) }   // constant per block
+        var m = [Double](repeating: 0, count: n * n)
+        for r in 0..<n { for c in 0..<n { m[r * n + c] = value(r, c) } }
+        let seps = [p, 2 * p, 3 * p]
+        let blockValues = Set((0..<g).flatMap { a in (0..<g).map { b in Double(10 * a + b) } })
+        for maxPx in Array(7...40) + [57, 64, 75, 96, 128, 140] {
+            guard let f = BlockAwareDownsample.factor(rows: n, cols: n, rowSeparators: seps, colSeparators: seps, maxRows: maxPx, maxCols: maxPx) else {
+                return XCTFail("one pixel per block fits in \(maxPx)")
+            }
+            let axis = BlockAwareDownsample.axis(count: n, separators: seps, factor: f)
+            XCTAssertLessThanOrEqual(axis.pixels, maxPx)
+            XCTAssertEqual(axis.afterSeparator.filter { $0 }.count, 3, "separators kept at \(maxPx) px")
+            XCTAssertEqual(axis.groups.map(\.count).reduce(0, +), n)
+            for grp in axis.groups { XCTAssertEqual(grp.lowerBound / p, (grp.upperBound - 1) / p, "a group spans two blocks at \(maxPx) px") }
+            let ds = BlockAwareDownsample.mean(m, rows: n, cols: n, rowAxis: axis, colAxis: axis)
+            XCTAssertTrue(ds.allSatisfy { blockValues.contains($0) }, "a downsampled value mixes blocks at \(maxPx) px")
+        }
+        XCTAssertNil(BlockAwareDownsample.factor(rows: n, cols: n, rowSeparators: seps, colSeparators: seps, maxRows: 6, maxCols: 40))
+        // Drawn: three separator columns in every map row, at a small and a large size.
+        let fig = HeatmapFigure(matrix: m, rows: n, cols: n, title: "B", separators: seps)
+        for (w, h) in [(16, 16), (20, 10), (60, 20), (100, 40)] {
+            let buf = fig.render(width: w, height: h, options: RenderOptions(colorMode: .none, unicode: true))
+            let row = buf.lines[2]
+            XCTAssertEqual(row.filter { $0 == "│" || $0 == "┼" }.count, 3, "\(w)×\(h):\n\(buf.text)")
+            XCTAssertEqual(buf.lines.filter { $0.contains("┼") }.count, 3, "\(w)×\(h):\n\(buf.text)")
+        }
+    }
+
     func testNaNAndSeparatorsAreVisible() {
         let fig = HeatmapFigure(matrix: sampleKernel(), rows: 12, cols: 12, title: "K", separators: [6])
         let buf = fig.render(width: 40, height: 10)

@@ -44,6 +44,35 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(ascii.text.contains("30x7, need 80x24"))
     }
 
+    /// Issue 14: the too-small screen cut its own "press q" text. At every size the quit
+    /// hint shows whole (never a cut word), "press q to quit" down to 10×3.
+    func testTooSmallScreenAlwaysShowsTheWholeQuitHint() {
+        for unicode in [true, false] {
+            let theme = Theme(unicode: unicode)
+            let x = unicode ? "×" : "x"
+            for w in 1...90 { for h in 1...14 where w < 80 || h < 24 {
+                let buf = TooSmallView.frame(width: w, height: h, minWidth: 80, minHeight: 24, theme: theme) { _ in }
+                let words = buf.lines.flatMap { $0.split(separator: " ").map(String.init) }
+                let text = " " + words.joined(separator: " ") + " "
+                // Every word shown is a whole word of one of the messages.
+                let vocabulary = Set(["Terminal", "too", "small", "Too", "\(w)\(x)\(h),", "need", "80\(x)24",
+                                      "Resize", "Resize,", "it,", "or", "press", "q", "to", "quit", "q:"])
+                for word in words { XCTAssertTrue(vocabulary.contains(word), "\(w)×\(h): cut word \(word.debugDescription) in\n\(buf.text)") }
+                if w >= 10 && h >= 3 {
+                    XCTAssertTrue(text.contains(" press q to quit "), "\(w)×\(h):\n\(buf.text)")
+                } else if w >= 7 {
+                    XCTAssertTrue(text.contains(" press q to quit ") || text.contains(" q: quit "), "\(w)×\(h):\n\(buf.text)")
+                } else {
+                    XCTAssertTrue(text.contains(" q: quit ") || text.contains(" q "), "\(w)×\(h):\n\(buf.text)")
+                }
+            } }
+        }
+        // The size line is kept whenever it fits beside the hint.
+        let mid = TooSmallView.frame(width: 20, height: 6, minWidth: 80, minHeight: 24) { _ in }
+        let midWords = mid.lines.flatMap { $0.split(separator: " ") }.joined(separator: " ")
+        XCTAssertTrue(midWords.contains("need 80×24") && midWords.contains("press q to quit"), mid.text)
+    }
+
     /// A whole frame as the workbench would compose it, drawn through FakeScreen.
     func testComposedScreenSnapshot() {
         let screen = FakeScreen(width: 60, height: 16)

@@ -47,6 +47,7 @@ enum Launcher {
         }
         let exists = FileManager.default.fileExists(atPath: path)
         var fresh = !exists
+        var history: [String: String] = [:]
         if exists {
             let file: SessionFile
             do { file = try SessionFile.load(path: path) } catch { throw UserError("\(error)") }
@@ -54,6 +55,7 @@ enum Launcher {
             for e in errors { FileHandle.standardError.write(Data("warning: \(e)\n".utf8)) }
             if !errors.isEmpty { messages.append("\(errors.count) line(s) skipped — first: \(errors[0])") }
             fresh = file.commands.isEmpty
+            history = AppState.jobHistory(file)
         }
         let log = try SessionLog(path: path, header: SessionFile.headerLine(seed: 0, terminal: terminalSize()))
         if fresh {
@@ -69,7 +71,10 @@ enum Launcher {
         state.exportDirectory = config.exportDirectory
         state.setStatus((messages + ["? help · : commands · g computes · q quits"]).joined(separator: " · "), error: messages.contains { $0.contains("skipped") })
         let cache = GramCache(directory: SessionPaths.cacheDirectory(forSession: path))
-        try runUI(state: state, log: log, cache: cache, threads: threads ?? config.threads, config: config, startView: true)
+        // A new session computes its (small) default view at once; a reopened one starts only
+        // what the Gram cache answers and asks before recomputing anything else.
+        try runUI(state: state, log: log, cache: cache, threads: threads ?? config.threads, config: config,
+                  start: fresh ? .all : .askUnlessCached(history))
         print("session: \(path)")
     }
 
@@ -84,16 +89,25 @@ enum Launcher {
         state.replay = ReplayCursor(commands: cmds.map(\.invocation), lines: cmds.map(\.line))
         if let e = file.errors.first { state.setStatus("\(file.errors.count) malformed line(s) skipped — \(e)", error: true) }
         let cache = GramCache(directory: SessionPaths.stateDirectory() + "/replay-cache")
-        try runUI(state: state, log: nil, cache: cache, threads: threads ?? config.threads, config: config, startView: false)
+        try runUI(state: state, log: nil, cache: cache, threads: threads ?? config.threads, config: config, start: .none)
     }
 
-    private static func runUI(state: AppState, log: SessionLog?, cache: GramCache, threads: Int?, config: WorkbenchConfig, startView: Bool) throws {
+    /// What the workbench starts for the view it opens on.
+    enum InitialJobs { case none, all, askUnlessCached([String: String]) }
+
+    private static func runUI(state: AppState, log: SessionLog?, cache: GramCache, threads: Int?, config: WorkbenchConfig, start: InitialJobs) throws {
         let screen: NcursesScreen
         do { screen = try NcursesScreen() } catch { throw UserError("cannot open the terminal: \(error)") }
         defer { screen.shutdown() }
-        let center = JobCenter(runner: ComputeRunner(cache: cache, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        let runner = ComputeRunner(cache: cache, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let center = JobCenter(runner: runner)
         let driver = SessionDriver(state: state, center: center, log: log)
-        if startView { driver.execute(driver.state.missingComputations()) }
+        switch start {
+        case .none: break
+        case .all: driver.execute(driver.state.missingComputations())
+        case .askUnlessCached(let history):
+            driver.execute(driver.state.reopen(isCached: runner.isCached, history: history))
+        }
         let app = WorkbenchApp(driver: driver, screen: screen, options: config.renderOptions(default: screen.options))
         app.run()
         center.cancel()

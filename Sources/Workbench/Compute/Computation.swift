@@ -74,6 +74,9 @@ enum Computation: Sendable, Hashable {
     /// Key of the training Gram this computation reads (shared by gram and spectrum).
     var gramKey: String { ContentHash.hex("gram|\(stack?.canonicalJSON ?? "-")|\(data?.identity ?? "-")|") }
 
+    /// Key of the test×train Gram the learning curve reads (rows: test, columns: train).
+    var crossKey: String { ContentHash.hex("gram-cross|\(stack?.canonicalJSON ?? "-")|\(data?.identity ?? "-")") }
+
     var title: String {
         switch self {
         case .gram(let s, _): "Gram \(s.name)"

@@ -13,16 +13,30 @@ struct ComputeRunner: Sendable {
         if let e = stack.validation { throw CommandError("stack \(stack.name) is not valid: \(e)") }
         var spec = stack.spec
         spec.inputShape = data.inputShape
+        // A Gram already computed (this run, or on disk from an earlier one) is reused, and
+        // the job says so instead of sitting at 0 % while it loads.
+        let cachedTrain: KernelMatrices?
+        switch c {
+        case .gram, .spectrum, .learningCurve: cachedTrain = cache.lookup(c.gramKey)
+        default: cachedTrain = nil
+        }
+        if cachedTrain != nil { progress.setNote(c.kindName == "learning-curve" ? "reusing the Gram" : "cache hit") }
         let (train, test) = try data.load()
         let engine = try GramEngine(spec: spec, threads: threads)
         let trainBatch = try InputBatch(shape: train.shape, data: train.images)
+        /// The training Gram: the cached one, else computed (and cached) as stage `stage` of `stages`.
+        func trainGram(stage: Int, of stages: Int) throws -> KernelMatrices {
+            if let m = cachedTrain { return m }
+            return try cache.gram(key: c.gramKey, engine: engine, trainBatch, progress: try progress.beginStage(stage, of: stages),
+                                  onShare: { progress.follow($0) })
+        }
         switch c {
         case .gram:
-            let m = try cache.gram(key: c.gramKey, engine: engine, trainBatch, progress: try progress.beginStage(0, of: 1))
+            let m = try trainGram(stage: 0, of: 1)
             return .gram(m, labels: train.labels, classNames: train.classNames)
 
         case .spectrum:
-            let m = try cache.gram(key: c.gramKey, engine: engine, trainBatch, progress: try progress.beginStage(0, of: 1))
+            let m = try trainGram(stage: 0, of: 1)
             func eig(_ a: Matrix) throws -> [Double] {
                 try LinearAlgebra.symmetricEigen(a, vectors: false).values.sorted(by: >)
             }
@@ -73,10 +87,14 @@ struct ComputeRunner: Sendable {
         case .learningCurve(_, _, let sizes, let time):
             guard test.count > 0 else { throw CommandError("the learning curve needs test examples (data.choose test=N)") }
             let nTrain = train.count
-            let all = try InputBatch(shape: train.shape, data: train.images + test.images)
-            let key = ContentHash.hex("gram-all|\(stack.canonicalJSON)|\(data.identity)")
-            let m = try cache.gram(key: key, engine: engine, all, progress: try progress.beginStage(0, of: 1))
-            let k = m.ntk
+            // Train×train is the Gram view's matrix (shared through the cache); only the
+            // test×train block is new, and it is cached under its own key.
+            let ktrain = try trainGram(stage: 0, of: 2).ntk
+            let testBatch = try InputBatch(shape: test.shape, data: test.images)
+            let crossKey = c.crossKey
+            if cachedTrain != nil, cache.contains(crossKey) { progress.setNote("cache hit") }
+            let kcross = try cache.gram(key: crossKey, engine: engine, testBatch, trainBatch, progress: try progress.beginStage(1, of: 2),
+                                        onShare: { progress.follow($0) }).ntk
             let classes = max(train.classCount, (train.labels.max() ?? 0) + 1)
             let usable = sizes.filter { $0 >= 1 && $0 <= nTrain }
             guard !usable.isEmpty else { throw CommandError("no training size in \(sizes) fits the \(nTrain) training examples") }
@@ -84,8 +102,8 @@ struct ComputeRunner: Sendable {
             var lines: [CurveLine] = [CurveLine(label: "t=∞", values: [])]
             if let t = time { lines.append(CurveLine(label: "t=\(NumberText.short(t))", values: [])) }
             for n in usable {
-                let ktt = sub(k, rows: 0..<n, cols: 0..<n)
-                let kst = sub(k, rows: nTrain..<(nTrain + test.count), cols: 0..<n)
+                let ktt = sub(ktrain, rows: 0..<n, cols: 0..<n)
+                let kst = sub(kcross, rows: 0..<test.count, cols: 0..<n)
                 let y = Metrics.oneHot(Array(train.labels[0..<n]), classes: classes, centred: true)
                 let reg = try KernelRegression(kTrainTrain: ktt, diagReg: 1e-6)
                 for (li, t) in ([nil] + (time.map { [$0] } ?? [])).enumerated() {
@@ -121,6 +139,16 @@ struct ComputeRunner: Sendable {
 
         case .qm9(let q):
             return try runQM9(q, progress: progress)
+        }
+    }
+
+    /// Whether `c` can be answered from the Gram cache without computing a kernel (Gram,
+    /// spectrum, learning curve); checks that the cache files exist, reads nothing.
+    func isCached(_ c: Computation) -> Bool {
+        switch c {
+        case .gram, .spectrum: cache.contains(c.gramKey)
+        case .learningCurve: cache.contains(c.gramKey) && cache.contains(c.crossKey)
+        default: false
         }
     }
 

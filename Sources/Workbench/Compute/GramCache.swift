@@ -34,6 +34,13 @@ final class GramCache: Sendable {
         return m
     }
 
+    /// Whether `key` is cached in memory or on disk (checks that the files exist, reads nothing).
+    func contains(_ key: String) -> Bool {
+        if memory.withLock({ $0[key] != nil }) { return true }
+        guard let (pk, pt) = paths(key) else { return false }
+        return FileManager.default.fileExists(atPath: pk) && FileManager.default.fileExists(atPath: pt)
+    }
+
     func store(_ key: String, _ m: KernelMatrices) {
         memory.withLock { $0[key] = m }
         guard let (pk, pt) = paths(key), let dir = directory else { return }
@@ -46,13 +53,45 @@ final class GramCache: Sendable {
         }
     }
 
-    /// The cached Gram for `key`, or computes it with `engine` and caches it.
-    func gram(key: String, engine: GramEngine, _ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress) throws -> KernelMatrices {
-        if let m = lookup(key) { return m }
-        let r = try engine.compute(x1, x2, progress: progress)
-        let m = KernelMatrices(nngp: r.nngp, ntk: r.ntk)
-        counters.withLock { $0.computed += 1 }
-        store(key, m)
-        return m
+    /// The cached Gram for `key`, or computes it with `engine` and caches it. When another
+    /// job is computing the same key right now, this one waits for that result (calling
+    /// `onShare` with its progress) instead of computing it a second time; if that job fails
+    /// or is cancelled, this one computes it.
+    func gram(key: String, engine: GramEngine, _ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress,
+              onShare: (@Sendable (GramProgress) -> Void)? = nil) throws -> KernelMatrices {
+        while true {
+            if let m = lookup(key) { return m }
+            let (flight, owner) = inFlight.withLock { d -> (Flight, Bool) in
+                if let f = d[key] { return (f, false) }
+                let f = Flight(progress: progress)
+                d[key] = f
+                return (f, true)
+            }
+            if owner {
+                defer {
+                    inFlight.withLock { $0[key] = nil }
+                    flight.finished.store(true, ordering: .releasing)
+                }
+                let r = try engine.compute(x1, x2, progress: progress)
+                let m = KernelMatrices(nngp: r.nngp, ntk: r.ntk)
+                counters.withLock { $0.computed += 1 }
+                store(key, m)
+                return m
+            }
+            onShare?(flight.progress)
+            while !flight.finished.load(ordering: .acquiring) {
+                if progress.isCancelled { throw KernelError.cancelled }
+                usleep(20_000)
+            }
+            // Loop: a stored result is a memory hit; after a failed/cancelled owner, claim it.
+        }
     }
+
+    /// A Gram being computed by one job, which others wait for.
+    private final class Flight: Sendable {
+        let progress: GramProgress
+        let finished = Atomic<Bool>(false)
+        init(progress: GramProgress) { self.progress = progress }
+    }
+    private let inFlight = Mutex<[String: Flight]>([:])
 }

@@ -16,6 +16,8 @@ struct JobSnapshot: Sendable, Hashable {
     var fraction: Double
     var elapsed: Double
     var eta: Double?
+    /// "cache hit", "reusing the Gram", "shares a running Gram" (nil for a plain computation).
+    var note: String? = nil
     var isRunning: Bool { status == .running }
 }
 
@@ -91,7 +93,8 @@ final class JobCenter: Sendable {
         let running = e.status == .running
         return JobSnapshot(id: e.id, title: e.computation.title, key: e.computation.key, status: e.status,
                            fraction: running ? e.progress.fraction : (e.status == .done ? 1 : e.progress.fraction),
-                           elapsed: running ? e.progress.elapsed : e.seconds, eta: running ? e.progress.eta : nil)
+                           elapsed: running ? e.progress.elapsed : e.seconds, eta: running ? e.progress.eta : nil,
+                           note: e.progress.note)
     }
 
     /// Jobs that finished since the last call (each delivered once); results are released

@@ -6,9 +6,14 @@ import Synchronization
 /// frame and cancellable from it: `cancel()` cancels the running `GramProgress` (the engine
 /// stops at its next tile) and every later stage refuses to start.
 final class JobProgress: Sendable {
-    private struct Stage { var index = 0; var count = 1; var current: GramProgress? }
+    private struct Stage {
+        var index = 0; var count = 1; var current: GramProgress?
+        /// Another job's progress this stage waits for (shown, never cancelled from here).
+        var mirror: GramProgress?
+    }
     private let stage = Mutex(Stage())
     private let cancelled = Atomic<Bool>(false)
+    private let noteText = Mutex<String?>(nil)
     let started = Date()
 
     init() {}
@@ -22,6 +27,17 @@ final class JobProgress: Sendable {
         return p
     }
 
+    /// A remark the Jobs pane shows instead of a bare percentage, e.g. "cache hit".
+    var note: String? { noteText.withLock { $0 } }
+    func setNote(_ s: String?) { noteText.withLock { $0 = s } }
+
+    /// The current stage waits for the same Gram being computed by another job: show that
+    /// job's progress (cancelling this job stops only the wait).
+    func follow(_ other: GramProgress) {
+        stage.withLock { $0.mirror = other }
+        setNote("shares a running Gram")
+    }
+
     var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 
     func cancel() {
@@ -31,7 +47,7 @@ final class JobProgress: Sendable {
 
     /// 0…1 over all stages.
     var fraction: Double {
-        stage.withLock { s in (Double(s.index) + (s.current?.fraction ?? 0)) / Double(s.count) }
+        stage.withLock { s in (Double(s.index) + ((s.mirror ?? s.current)?.fraction ?? 0)) / Double(s.count) }
     }
 
     var elapsed: Double { Date().timeIntervalSince(started) }

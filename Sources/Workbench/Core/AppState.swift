@@ -16,6 +16,16 @@ enum Modal: Sendable, Hashable {
     case picker(Picker)
     case edit(EditForm)
     case confirmQuit
+    /// Reopening a session whose view needs computations the cache cannot answer: list them
+    /// and ask before starting (never restart a long job silently).
+    case confirmCompute(ComputePrompt)
+}
+
+/// What reopening a session would recompute, with what the session log says of earlier runs.
+struct ComputePrompt: Sendable, Hashable {
+    var computations: [Computation]
+    /// One line per computation, e.g. `Gram cnn — took 8m12s last time`.
+    var lines: [String]
 }
 
 /// A list to choose from (layer type to add, preset for a new stack).
@@ -159,6 +169,57 @@ struct AppState: Sendable {
         }.map { .start($0) }
     }
 
+    /// Opening a recorded session: what the current view needs and the cache (`isCached`)
+    /// can answer starts at once (cheap); anything else is listed in a question — y starts
+    /// it, n leaves it for `r`. `history` maps a computation key to how its last run ended
+    /// (from the session's job events). Returns the effects to run now.
+    mutating func reopen(isCached: (Computation) -> Bool, history: [String: String] = [:]) -> [Effect] {
+        var now: [Effect] = [], ask: [Computation] = []
+        for e in missingComputations() {
+            guard case .start(let c) = e else { continue }
+            if isCached(c) { now.append(e) } else { ask.append(c) }
+        }
+        if !ask.isEmpty {
+            let lines = ask.map { c in c.title + (history[c.key].map { " — \($0)" } ?? "") }
+            modal = .confirmCompute(ComputePrompt(computations: ask, lines: lines))
+            if !statusIsError { setStatus("reopened: \(ask.count) computation(s) not in the cache — y computes now, n leaves them (r later)") }
+        } else if !now.isEmpty, !statusIsError {
+            setStatus("reopened: \(now.count) view job(s) answered from the Gram cache")
+        }
+        return now
+    }
+
+    /// How each computation's last run in a session ended, by key: "took 8m12s last time",
+    /// "cancelled after 40s last time", "failed last time", "interrupted last time".
+    static func jobHistory(_ file: SessionFile) -> [String: String] {
+        var out: [String: String] = [:]
+        for e in file.entries {
+            guard let h = e.hash else { continue }
+            switch e.event {
+            case "job.start": out[h] = "interrupted last time (no finish recorded)"
+            case "job.finish":
+                let t = e.seconds.map { " " + AppState.duration($0) } ?? ""
+                switch e.status {
+                case "done": out[h] = "took\(t) last time"
+                case "cancelled": out[h] = "cancelled after\(t) last time"
+                case "failed": out[h] = "failed last time"
+                default: break
+                }
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// `8m12s`, `40s`, `1h05m`.
+    static func duration(_ s: Double) -> String {
+        guard s.isFinite, s >= 0 else { return "?" }
+        let t = Int(s.rounded())
+        if t < 60 { return s < 10 ? String(format: "%.1fs", s) : "\(t)s" }
+        if t < 3600 { return "\(t / 60)m\(String(format: "%02d", t % 60))s" }
+        return "\(t / 3600)h\(String(format: "%02d", (t % 3600) / 60))m"
+    }
+
     /// Merges a finished job into the state.
     mutating func receive(_ f: JobCenter.Finished) {
         let key = f.computation.key
@@ -168,7 +229,7 @@ struct AppState: Sendable {
             if case .learningCurve(_, _, let w)? = f.result, let first = w.first {
                 setStatus("\(f.snapshot.title) done; warning: \(first)")
             } else {
-                setStatus(String(format: "%@ done in %.2fs", f.snapshot.title, f.seconds))
+                setStatus(String(format: "%@ done in %.2fs", f.snapshot.title, f.seconds) + (f.snapshot.note.map { " (\($0))" } ?? ""))
             }
         case .failed(let msg):
             failures[key] = msg

@@ -69,6 +69,11 @@ enum CommandRegistry {
         all.first { $0.pane == focus && $0.keys.contains(key) } ?? all.first { $0.pane == nil && $0.keys.contains(key) }
     }
 
+    /// A command bound to `key` in a pane other than `focus` (nil when the key is global or unbound).
+    static func paneCommand(for key: Key, notIn focus: Pane) -> CommandSpec? {
+        all.first { $0.pane != nil && $0.pane != focus && $0.keys.contains(key) }
+    }
+
     static var paletteCommands: [PaletteCommand] { all.map { PaletteCommand(name: $0.name, description: $0.description) } }
 
     /// Rows of the help screen.

@@ -16,6 +16,9 @@ struct SessionEntry: Sendable {
     /// `job.start` / `job.finish` for event lines.
     var event: String?
     var hash: String?
+    /// `job.finish`: "done", "cancelled" or "failed", and the seconds it ran.
+    var status: String? = nil
+    var seconds: Double? = nil
 }
 
 /// A session log read back: header fields, entries and the lines that could not be read.
@@ -84,7 +87,8 @@ struct SessionFile: Sendable {
                 sawHeader = true
             }
             if let ev = d["event"] as? String {
-                f.entries.append(SessionEntry(line: n, invocation: nil, event: ev, hash: d["hash"] as? String))
+                f.entries.append(SessionEntry(line: n, invocation: nil, event: ev, hash: d["hash"] as? String,
+                                              status: d["status"] as? String, seconds: (d["seconds"] as? NSNumber)?.doubleValue))
                 continue
             }
             do {

@@ -52,6 +52,10 @@ enum SessionPaths {
         var candidates: [String] = []
         if let d = env["ENTK_SESSIONS_DIR"] { candidates.append(d) }
         candidates.append(FileManager.default.currentDirectoryPath + "/sessions")
+        // `make install`: PREFIX/bin/entk next to PREFIX/share/entk/sessions.
+        if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            candidates.append(exe.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/entk/sessions").path)
+        }
         let src = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sessions").path
         candidates.append(src)

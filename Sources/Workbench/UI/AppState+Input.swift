@@ -19,6 +19,14 @@ extension AppState {
         }
         if key == .escape && runningJobs == 0 { setStatus("? help · : commands · q quit"); return InputOutcome() }
         guard let spec = CommandRegistry.command(for: key, focus: focus) else {
+            // A key bound only in another pane (e.g. G = stack.set-group while the view has
+            // focus): say which pane it belongs to and move the focus there, without running
+            // it, so a pane key never acts on a pane the user is not looking at.
+            if let other = CommandRegistry.paneCommand(for: key, notIn: focus), let pane = other.pane {
+                focus = pane
+                setStatus("\(CommandRegistry.label(key)) is a \(pane.title)-pane key (\(other.name)); focus moved to \(pane.title) — press \(CommandRegistry.label(key)) again")
+                return InputOutcome()
+            }
             setStatus("no command on \(CommandRegistry.label(key)); ? lists the keys"); return InputOutcome()
         }
         return run(Invocation(spec.name))
@@ -46,6 +54,13 @@ extension AppState {
                 return InputOutcome(effects: [.cancel(jobID: nil), .quit])
             }
             setStatus("quit cancelled; jobs keep running")
+        case .confirmCompute(let p):
+            modal = nil
+            if event == .key(.char("y")) || event == .key(.enter) {
+                setStatus("computing \(p.computations.count) job(s) for \(view.kind.title)")
+                return InputOutcome(effects: p.computations.map { .start($0) })
+            }
+            setStatus("not computed — r computes the view when you want it")
         case .palette(var p):
             let text = p.query.string.trimmingCharacters(in: .whitespaces)
             if event == .key(.enter), text.contains(" ") {

@@ -161,7 +161,8 @@ enum JobsPane {
             }
             var line = "\(mark) #\(j.id) \(j.title)"
             switch j.status {
-            case .done: line += String(format: "  %.2fs", j.elapsed)
+            case .done: line += String(format: "  %.2fs", j.elapsed) + (j.note.map { " (\($0))" } ?? "")
+            case .running where j.note != nil: line += "  \(j.note ?? "")"
             case .failed(let m): line += "  \(m)"
             case .cancelled: line += "  cancelled"
             case .running: break
@@ -234,6 +235,19 @@ enum ModalView {
             let inner = Panel.inner(box)
             _ = buf.put("\(s.runningJobs) job(s) still running.", x: inner.x + 1, y: inner.y, clip: inner)
             _ = buf.put("y: cancel them and quit · any other key: stay", x: inner.x + 1, y: inner.y + 1, style: .bold, clip: inner)
+        case .confirmCompute(let p):
+            let shown = p.lines.prefix(max(1, area.height - 6))
+            let box = area.centered(width: min(area.width, 72), height: min(area.height, shown.count + 5))
+            buf.fill(box)
+            buf.render(Panel(title: "Compute?", focused: true, theme: theme), in: box)
+            let inner = Panel.inner(box)
+            _ = buf.put("This session's view needs (not in the Gram cache):", x: inner.x + 1, y: inner.y, clip: inner)
+            for (k, l) in shown.enumerated() {
+                _ = buf.put("• " + l, x: inner.x + 1, y: inner.y + 1 + k, clip: inner)
+            }
+            let more = p.lines.count - shown.count
+            _ = buf.put((more > 0 ? "(+\(more) more) " : "") + "y/Enter: compute now · n/other key: not now (r computes later)",
+                        x: inner.x + 1, y: inner.y + 2 + shown.count, style: .bold, clip: inner)
         case .picker(let pk):
             let box = area.centered(width: min(area.width, 40), height: min(area.height, pk.items.count + 2))
             buf.fill(box)

@@ -22,8 +22,9 @@ enum ViewBuilder {
     static func pending(_ s: AppState, _ c: Computation) -> String {
         if let f = s.failures[c.key] { return "✗ \(c.title): \(f)" }
         if let j = s.jobs.last(where: { $0.key == c.key && $0.isRunning }) {
+            if let n = j.note, n == "cache hit" { return String(format: "… %@: cache hit, loading (%.1fs)", c.title, j.elapsed) }
             let eta = j.eta.map { String(format: ", ETA %.0fs", $0) } ?? ""
-            return String(format: "… %@: %.0f%% (%.1fs%@)", c.title, 100 * j.fraction, j.elapsed, eta)
+            return String(format: "… %@: %.0f%% (%.1fs%@)%@", c.title, 100 * j.fraction, j.elapsed, eta, j.note.map { " — \($0)" } ?? "")
         }
         return "· \(c.title): not computed — press r"
     }

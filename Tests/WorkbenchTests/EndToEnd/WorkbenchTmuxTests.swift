@@ -32,11 +32,11 @@ final class WorkbenchTmuxTests: XCTestCase {
     @discardableResult
     private func tmux(_ args: String...) -> String { run(["tmux", "-L", socket] + args).output }
 
-    private func waitForPane(_ needle: String, timeout: Double = 30) -> String {
+    private func waitForPane(_ needle: String, timeout: Double = 30, target: String = "S") -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
-            last = tmux("capture-pane", "-p", "-t", "S")
+            last = tmux("capture-pane", "-p", "-t", target)
             if last.contains(needle) { return last }
             usleep(100_000)
         }
@@ -83,6 +83,19 @@ final class WorkbenchTmuxTests: XCTestCase {
         tmux("send-keys", "-t", "S", "q")
         pane = waitForPane("EXIT=0")
         XCTAssertTrue(pane.contains("session: \(session)"), pane)
+
+        // Reopening the session does not restart the cancelled Gram silently: it asks, and
+        // says how the last run ended (issue 14).
+        let reopen = "cd '\(dir)' && env -u NO_COLOR TERM=tmux-256color LANG=C.UTF-8 XDG_STATE_HOME='\(dir)/state' XDG_CONFIG_HOME='\(dir)/config' '\(bin)' open '\(session)' --threads 1; echo EXIT=$?; sleep 30"
+        tmux("-u", "new-session", "-d", "-s", "S2", "-x", "120", "-y", "36", reopen)
+        pane = waitForPane("Compute?", target: "S2")
+        XCTAssertTrue(pane.contains("cancelled after"), pane)
+        XCTAssertFalse(pane.contains("1 running"), "nothing started before the answer:\n\(pane)")
+        tmux("send-keys", "-t", "S2", "n")
+        pane = waitForPane("r computes", target: "S2")
+        XCTAssertFalse(pane.contains("1 running"), pane)
+        tmux("send-keys", "-t", "S2", "q")
+        waitForPane("EXIT=0", target: "S2")
 
         let log = try String(contentsOfFile: session, encoding: .utf8)
         for needle in ["\"entk_session\":1", "\"cmd\":\"stack.add-layer\"", "\"cmd\":\"data.choose\"", "\"cmd\":\"job.gram\"",
