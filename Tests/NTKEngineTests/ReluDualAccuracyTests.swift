@@ -133,7 +133,9 @@ final class ReluDualAccuracyTests: XCTestCase {
             let v2 = (0..<cols).map { _ in scale * (0.1 + 3 * rng.uniform()) }
             for c in Self.correlations.filter({ _ in rng.uniform() < 0.05 }) + [1, -1, 0, 1e-12] {
                 let v1 = [scale * (0.1 + 3 * rng.uniform())]
-                let ks = v2.map { c * (1 + 2 * $0).squareRoot() * (1 + 2 * v1[0]).squareRoot() / 2 }
+                // A valid covariance: |K| ≤ √(v₁v₂), i.e. raw correlation c (the scalar formula
+                // clamps c to [−1, 1], so points outside that domain are not comparable).
+                let ks = v2.map { c * ($0 * v1[0]).squareRoot() }
                 var k = ks, t = [Double](repeating: 1.5, count: cols)
                 BlockActivation<Double>(.erf, v1: v1, v2: v2, selfPair: false).apply(k: &k, theta: &t, cols: cols)
                 var kf = ks.map { Float($0) }, tf = [Float](repeating: 1.5, count: cols)

@@ -6,8 +6,10 @@ import Crypto
 /// parameters); a collision would silently serve the wrong matrix, so the key is a
 /// cryptographic hash (swift-crypto), not a fast non-cryptographic one.
 enum ContentHash {
-    static func hex(_ text: String) -> String {
-        let digest = SHA256.hash(data: Array(text.utf8))
+    static func hex(_ text: String) -> String { hex(bytes: Array(text.utf8)) }
+
+    static func hex(bytes: [UInt8]) -> String {
+        let digest = SHA256.hash(data: bytes)
         let digits = Array("0123456789abcdef")
         var s = ""
         s.reserveCapacity(64)

@@ -45,6 +45,26 @@ final class HeadlessReplayTests: XCTestCase {
         XCTAssertLessThan(r.seconds, 60)
     }
 
+    /// Each exported view's files are one set: a manifest, written last, names them with
+    /// their SHA-256, and every checksum matches the file on disk.
+    func testEveryExportedViewHasAManifestMatchingItsFiles() throws {
+        let (_, out) = try replay("demo-symmetry.jsonl")
+        let manifests = files(out).filter { $0.hasSuffix(".manifest.json") }
+        XCTAssertTrue(manifests.contains("02-invariance.manifest.json"), "\(files(out))")
+        for m in manifests {
+            let obj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/" + m))) as? [String: Any]
+            let entries = try XCTUnwrap(obj?["files"] as? [[String: String]], m)
+            XCTAssertFalse(entries.isEmpty, m)
+            for e in entries {
+                let name = try XCTUnwrap(e["name"]), sum = try XCTUnwrap(e["sha256"])
+                let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+                XCTAssertEqual(ContentHash.hex(bytes: Array(data)), sum, "\(m): \(name)")
+            }
+        }
+        // Independent check of the hash itself (FIPS 180-2 "abc").
+        XCTAssertEqual(ContentHash.hex(bytes: Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     func testDemoAccuracy() throws {
         let (r, out) = try replay("demo-accuracy.jsonl")
         XCTAssertTrue(files(out).contains("01-learning-curve.csv"))
