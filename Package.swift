@@ -51,7 +51,6 @@ let package = Package(
             dependencies: [
                 "NTKEngine", "Plotting", "TUI", "CMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),
 

@@ -53,7 +53,7 @@ public final class GramStore: Sendable {
             var h = SHA256()
             h.update(data: Data("shape=\(b.shape) count=\(b.count);".utf8))
             b.data.withUnsafeBytes { h.update(bufferPointer: $0) }  // little-endian float64, as in memory
-            return storeHex(h.finalize())
+            return ContentHash.hex(digest: h.finalize())
         }
 
         public var x1Digest: String { Self.digest(x1) }
@@ -65,7 +65,7 @@ public final class GramStore: Sendable {
             for part in [GramStore.format, canonicalSpec, x1Digest, x2Digest, precision.rawValue, "tile_rows=\(tileRows)"] {
                 h.update(data: Data("\(part.utf8.count):".utf8)); h.update(data: Data(part.utf8))
             }
-            return storeHex(h.finalize())
+            return ContentHash.hex(digest: h.finalize())
         }
     }
 
@@ -183,7 +183,7 @@ public final class GramStore: Sendable {
         for t in tiling.tiles {
             let p = path(of: t)
             guard let data = FileManager.default.contents(atPath: p) else { continue }
-            let actual = storeHex(SHA256.hash(data: data))
+            let actual = ContentHash.hex(digest: SHA256.hash(data: data))
             if let want = sums[t.name], want == actual {
                 done.insert(t.index)
                 continue
@@ -207,7 +207,7 @@ public final class GramStore: Sendable {
         let bytes = try Self.encode(k)
         try recorded.withLock { sums in
             try DurableFile.write(bytes, to: path(of: tile))
-            sums[tile.name] = storeHex(SHA256.hash(data: bytes))
+            sums[tile.name] = ContentHash.hex(digest: SHA256.hash(data: bytes))
             try writeManifest(sums)
         }
     }
@@ -268,8 +268,4 @@ public final class GramStore: Sendable {
             }
         }
     }
-}
-
-func storeHex<D: Sequence>(_ d: D) -> String where D.Element == UInt8 {
-    d.map { String(format: "%02x", $0) }.joined()
 }

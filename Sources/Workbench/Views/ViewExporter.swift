@@ -1,4 +1,5 @@
 import Foundation
+import NTKEngine
 import Plotting
 
 /// Writes the current view to files: every figure as PNG, SVG, PDF and CSV (+ .npy for
@@ -45,7 +46,7 @@ enum ViewExporter {
         }
         let json = try JSONSerialization.data(withJSONObject: ["view": view, "files": entries] as [String: Any],
                                               options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(Array(json) + [10], to: path)
+        try NTKEngine.AtomicFile.write(Array(json) + [10], to: path)
     }
 
     static func sanitize(_ s: String) -> String {

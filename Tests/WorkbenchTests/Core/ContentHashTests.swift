@@ -1,3 +1,4 @@
+import NTKEngine
 import XCTest
 @testable import Workbench
 
