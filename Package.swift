@@ -56,10 +56,12 @@ let package = Package(
 
         // Snapshot assertions shared by the Plotting, TUI and Workbench tests.
         .target(name: "SnapshotSupport", dependencies: ["Plotting"], path: "Tests/SnapshotSupport"),
-        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine", "CZlibShim"], exclude: ["IO/Fixtures"]),
+        // Seeded generators and counters shared by the NTKEngine and Workbench fuzz suites.
+        .target(name: "FuzzSupport", dependencies: ["NTKEngine"], path: "Tests/FuzzSupport"),
+        .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine", "CZlibShim", "FuzzSupport"], exclude: ["IO/Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CCairo", "CPNG", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting", "SnapshotSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport"], exclude: ["Views/__Snapshots__"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport", "FuzzSupport"], exclude: ["Views/__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import FuzzSupport
 @testable import NTKEngine
 
 /// Property-based fuzzing of the CLI's entry points, in-process: spec JSON → parse → Stack →

@@ -1,6 +1,7 @@
 import Foundation
 import NTKEngine
 import XCTest
+import FuzzSupport
 @testable import Workbench
 
 /// Fuzzing of session files through the same path as `entk open`/`replay`: SessionFile.parse
