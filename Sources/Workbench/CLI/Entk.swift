@@ -48,12 +48,11 @@ func loadInputs(_ path: String, spec: ArchitectureSpec) throws -> InputBatch {
 
 /// Runs a Gram computation with a progress line and Ctrl-C → cooperative cancel.
 func computeGram(_ engine: GramEngine, _ x1: InputBatch, _ x2: InputBatch?, quiet: Bool, label: String) throws -> KernelMatrices {
-    let progress = GramProgress()
-    signal(SIGINT, SIG_IGN)
-    let sigint = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    sigint.setEventHandler { progress.cancel() }
-    sigint.resume()
-    defer { sigint.cancel(); signal(SIGINT, SIG_DFL) }
+    try withInterrupt { progress in try computeGram(engine, x1, x2, quiet: quiet, label: label, progress: progress) }
+}
+
+private func computeGram(_ engine: GramEngine, _ x1: InputBatch, _ x2: InputBatch?, quiet: Bool, label: String,
+                         progress: GramProgress) throws -> KernelMatrices {
     // A dispatch source must be resumed before it is released, so the timer always runs
     // and only prints on a terminal.
     let timer = DispatchSource.makeTimerSource(queue: .global())
