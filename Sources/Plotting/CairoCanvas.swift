@@ -1,7 +1,10 @@
 import CCairo
+import FileIO
 import Foundation
 
 /// File formats of an exported figure; all three are drawn by the same code through Cairo.
+/// PNG pixels are rasterised by Cairo and encoded by `PNGCodec` (libpng), the one PNG writer of
+/// entk (data-set images use it too); SVG and PDF are Cairo's own vector output.
 public enum FigureFormat: String, Sendable, CaseIterable {
     case png, svg, pdf
 }
@@ -9,12 +12,10 @@ public enum FigureFormat: String, Sendable, CaseIterable {
 /// Errors of the file exports.
 public enum PlotExportError: Error, Equatable, CustomStringConvertible {
     case cairo(String)
-    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .cairo(m): return "figure export failed (cairo): \(m)"
-        case let .writeFailed(p, r): return "cannot write \(p): \(r)"
         }
     }
 }
@@ -41,7 +42,7 @@ public struct RenderedFigure: Sendable {
 /// Greek, primes, sub/superscript digits, ∞, ±, × and the arrows the labels use).
 let figureFontFamily = "DejaVu Sans"
 
-/// Receives Cairo's output stream (PNG/SVG/PDF bytes).
+/// Receives Cairo's output stream (SVG/PDF bytes).
 private final class ByteSink {
     var bytes: [UInt8] = []
 }
@@ -125,14 +126,41 @@ final class CairoCanvas {
         cairo_show_page(canvas.cr)
         if format == .png {
             cairo_surface_flush(surface)
-            let st = cairo_surface_write_to_png_stream(surface, cairoWriteToSink, ctx)
-            guard st == CAIRO_STATUS_SUCCESS else { throw PlotExportError.cairo(String(cString: cairo_status_to_string(st))) }
+            sink.bytes = try PNGCodec.encode(raster(of: surface))
         } else {
             cairo_surface_finish(surface)
         }
         let st = cairo_surface_status(surface)
         guard st == CAIRO_STATUS_SUCCESS else { throw PlotExportError.cairo(String(cString: cairo_status_to_string(st))) }
         return withExtendedLifetime(canvas) { RenderedFigure(bytes: sink.bytes, width: w, height: h, textBoxes: canvas.textBoxes) }
+    }
+
+    /// The pixels of a flushed `CAIRO_FORMAT_RGB24` image surface as an 8-bit RGB image.
+    static func raster(of surface: OpaquePointer) throws -> RasterImage {
+        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_RGB24, w > 0, h > 0, stride >= 4 * w,
+              let data = cairo_image_surface_get_data(surface) else {
+            throw PlotExportError.cairo("the PNG surface holds no RGB24 pixels")
+        }
+        var pixels = [UInt8](repeating: 0, count: w * h * 3)
+        pixels.withUnsafeMutableBufferPointer { out in
+            // Bounds: cairo owns h × stride bytes with stride ≥ 4·w (checked above), so the UInt32
+            // at byte offset i·stride + 4·j (i < h, j < w) lies inside; RGB24 keeps 0x00RRGGBB in
+            // native byte order, which is what a UInt32 load reads. `out` has 3·w·h bytes and
+            // o + 2 = 3(i·w + j) + 2 ≤ 3·w·h − 1.
+            for i in 0..<h {
+                let row = UnsafeRawPointer(data + i * stride)
+                for j in 0..<w {
+                    let v = row.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self)
+                    let o = 3 * (i * w + j)
+                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: v)
+                }
+            }
+        }
+        return try RasterImage(width: w, height: h, channels: 3, pixels: pixels)
     }
 
     // MARK: shapes

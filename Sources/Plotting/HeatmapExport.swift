@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Exported (Cairo) rendering of heatmaps: PNG, SVG and PDF from one drawing routine.

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// One named data series of a line/scatter plot.
