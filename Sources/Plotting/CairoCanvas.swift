@@ -246,25 +246,30 @@ final class CairoCanvas {
         cairo_stroke(cr)
     }
 
-    /// Draws an image of `cols`×`rows` colours scaled to the rectangle with nearest-neighbour
-    /// sampling (heatmaps: each matrix entry stays a sharp square in PNG, SVG and PDF).
-    func image(_ colors: [RGB], cols: Int, rows: Int, x: Double, y: Double, width: Double, height: Double) throws {
-        guard cols > 0, rows > 0, colors.count == cols * rows,
-              let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(cols), Int32(rows)) else { return }
+    /// Draws `image` scaled to the rectangle with nearest-neighbour sampling (heatmaps: each
+    /// matrix entry stays a sharp square in PNG, SVG and PDF). Alpha is ignored; gray is drawn grey.
+    func image(_ image: RasterImage, x: Double, y: Double, width: Double, height: Double) throws {
+        let base = image.droppingAlpha
+        let cols = base.width, rows = base.height, ch = base.channels
+        guard let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(cols), Int32(rows)) else { return }
         defer { cairo_surface_destroy(img) }
         guard cairo_surface_status(img) == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(img) else {
             throw PlotExportError.cairo("cannot allocate a \(cols)×\(rows) image")
         }
         let stride = Int(cairo_image_surface_get_stride(img))
         cairo_surface_flush(img)
-        // Bounds: cairo allocated rows × stride bytes with stride ≥ 4·cols, so the UInt32 at
-        // byte offset i·stride + 4·j (j < cols, i < rows) lies inside; RGB24 stores 0x00RRGGBB
-        // in native byte order, which is what a UInt32 store writes.
-        for i in 0..<rows {
-            let row = UnsafeMutableRawPointer(data + i * stride)
-            for j in 0..<cols {
-                let c = colors[i * cols + j]
-                row.storeBytes(of: UInt32(c.r) << 16 | UInt32(c.g) << 8 | UInt32(c.b), toByteOffset: 4 * j, as: UInt32.self)
+        let g = ch == 3 ? 1 : 0, b = ch == 3 ? 2 : 0
+        base.pixels.withUnsafeBufferPointer { px in
+            // Bounds: cairo allocated rows × stride bytes with stride ≥ 4·cols, so the UInt32 at
+            // byte offset i·stride + 4·j (j < cols, i < rows) lies inside; RGB24 stores 0x00RRGGBB
+            // in native byte order, which is what a UInt32 store writes. RasterImage guarantees
+            // rows·cols·ch pixel bytes (ch = 1 or 3 after dropping alpha), so o + b < rows·cols·ch.
+            for i in 0..<rows {
+                let row = UnsafeMutableRawPointer(data + i * stride)
+                for j in 0..<cols {
+                    let o = (i * cols + j) * ch
+                    row.storeBytes(of: UInt32(px[o]) << 16 | UInt32(px[o + g]) << 8 | UInt32(px[o + b]), toByteOffset: 4 * j, as: UInt32.self)
+                }
             }
         }
         cairo_surface_mark_dirty(img)

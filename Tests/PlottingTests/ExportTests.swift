@@ -205,6 +205,26 @@ final class ExportTests: XCTestCase {
         XCTAssertThrowsError(try fig.writePDF(path: blocked.appendingPathComponent("k.pdf").path))
     }
 
+    /// Block separators are drawn in index order, so an export is the same file in every run
+    /// (they were drawn in `Set` order, which Swift randomises per process).
+    func testSeparatorsAreDrawnInOrderSoExportsAreReproducible() throws {
+        let seps = Array(stride(from: 2, to: 16, by: 2))
+        let fig = HeatmapFigure(matrix: sampleKernel(n: 16, nanAt: nil), rows: 16, cols: 16, separators: seps)
+        let svg = try fig.svg()
+        // Separator strokes: `stroke-width:1.2` paths "M x0 y0 L x1 y1"; horizontal ones have y0 == y1.
+        var ys: [Double] = [], xs: [Double] = []
+        for line in svg.split(separator: "\n") where line.contains("stroke-width:1.2;") {
+            guard let d = line.range(of: "d=\"M ") else { continue }
+            let n = line[d.upperBound...].split(separator: " ").prefix(5).compactMap { Double($0) }
+            guard n.count == 4 else { continue }
+            if n[1] == n[3] { ys.append(n[1]) } else if n[0] == n[2] { xs.append(n[0]) }
+        }
+        XCTAssertEqual(ys.count, seps.count, "one horizontal line per separator")
+        XCTAssertEqual(xs.count, seps.count, "one vertical line per separator")
+        XCTAssertEqual(ys, ys.sorted())
+        XCTAssertEqual(xs, xs.sorted())
+    }
+
     func testCSV() {
         let fig = HeatmapFigure(matrix: [1, 0.5, .nan, 2], rows: 2, cols: 2)
         XCTAssertEqual(fig.csv(), "1.0,0.5\nNaN,2.0\n")
