@@ -156,6 +156,25 @@ final class ExportTests: XCTestCase {
         }
     }
 
+    /// Cairo's RGB24 pixels → RasterImage → libpng at the edges: 1×1, one row, one column and
+    /// an odd width, each pixel filled with its own colour and read back by the PNG decoder.
+    func testPNGRasterRoundTripAtTheEdges() throws {
+        for (w, h) in [(1, 1), (7, 1), (1, 5), (3, 2)] {
+            func color(_ x: Int, _ y: Int) -> RGB { RGB(UInt8(40 * x + 1), UInt8(50 * y + 2), UInt8(255 - 30 * x - 7 * y)) }
+            let fig = try CairoCanvas.render(.png, width: Double(w), height: Double(h), pixelScale: 1) { c in
+                for y in 0..<h { for x in 0..<w { c.fillRect(Double(x), Double(y), 1, 1, color(x, y)) } }
+            }
+            let img = try PNGCodec.decode(fig.bytes, path: "\(w)x\(h).png")
+            XCTAssertEqual([img.width, img.height, img.channels], [w, h, 3], "\(w)×\(h)")
+            for y in 0..<h {
+                for x in 0..<w {
+                    let o = 3 * (y * w + x)
+                    XCTAssertEqual(RGB(img.pixels[o], img.pixels[o + 1], img.pixels[o + 2]), color(x, y), "\(w)×\(h) at (\(x), \(y))")
+                }
+            }
+        }
+    }
+
     func testSeriesOfOneGroupShareColourAndMarker() {
         let fig = LinePlotFigure(series: [
             Series(name: "CNN t=∞", xs: [1], ys: [1], group: "CNN"), Series(name: "C4 t=∞", xs: [1], ys: [1], group: "C4"),
