@@ -67,6 +67,7 @@ let package = Package(
         // Seeded generators and counters shared by the NTKEngine and Workbench fuzz suites.
         .target(name: "FuzzSupport", dependencies: ["NTKEngine"], path: "Tests/FuzzSupport"),
         .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine", "CZlibShim", "FuzzSupport"], exclude: ["IO/Fixtures"]),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CellSurface", "FileIO", "CCairo", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "CellSurface", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "CellSurface", "Plotting", "TUI", "SnapshotSupport", "FuzzSupport"], exclude: ["Views/__Snapshots__"]),
