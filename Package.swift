@@ -2,9 +2,10 @@
 import PackageDescription
 
 // entk — exact infinite-width kernels (NNGP, NTK) of MLP, CNN and group-convolutional stacks,
-// and an ncurses workbench to look at them. See README.md and DEVELOPERS.md for the layout:
-// Workbench → {TUI, Plotting, NTKEngine}; TUI → Plotting; NTKEngine and Plotting import no
-// other project module (only the C shims).
+// and an ncurses workbench to look at them. See docs/architecture.md for the module graph:
+// Workbench → {NTKEngine, Plotting, TUI}; Plotting → {CellSurface, FileIO}; TUI → CellSurface;
+// NTKEngine → FileIO. CellSurface and FileIO import no other project module (FileIO: libpng);
+// scripts/check-module-graph.sh keeps it that way.
 let package = Package(
     name: "entk",
     products: [
@@ -41,26 +42,34 @@ let package = Package(
         // FFTW3 for the SO(3) kernels' transforms along α and γ (Debian libfftw3-dev).
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", providers: [.apt(["libfftw3-dev"])]),
 
-        .target(name: "NTKEngine", dependencies: ["COpenBLAS", "CPNG", "CTIFF", "CZlibShim", "CKernelMath", "CFFTW",
+        // Atomic file writes, the one data-layer error, 8-bit raster images and the one PNG codec
+        // (libpng): shared by NTKEngine (data sets, caches) and Plotting (figure exports).
+        .target(name: "FileIO", dependencies: ["CPNG"]),
+        // The drawing surface: RGB, Cell, Rect, CellBuffer, colour modes. Figures (Plotting) and
+        // widgets (TUI) both render into it, so neither needs the other.
+        .target(name: "CellSurface"),
+
+        .target(name: "NTKEngine", dependencies: ["FileIO", "COpenBLAS", "CTIFF", "CZlibShim", "CKernelMath", "CFFTW",
                                                   .product(name: "Crypto", package: "swift-crypto"),
                                                   .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Plotting", dependencies: ["CCairo"]),
-        .target(name: "TUI", dependencies: ["Plotting", "CNcursesw"]),
+        .target(name: "Plotting", dependencies: ["CellSurface", "FileIO", "CCairo"]),
+        .target(name: "TUI", dependencies: ["CellSurface", "CNcursesw"]),
         .executableTarget(
             name: "Workbench",
             dependencies: [
-                "NTKEngine", "Plotting", "TUI", "CMPI",
+                "NTKEngine", "CellSurface", "Plotting", "TUI", "CMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "entk-bench", dependencies: ["NTKEngine"], path: "Benchmarks/entk-bench"),
 
         // Snapshot assertions shared by the Plotting, TUI and Workbench tests.
-        .target(name: "SnapshotSupport", dependencies: ["Plotting"], path: "Tests/SnapshotSupport"),
+        .target(name: "SnapshotSupport", dependencies: ["CellSurface"], path: "Tests/SnapshotSupport"),
         // Seeded generators and counters shared by the NTKEngine and Workbench fuzz suites.
         .target(name: "FuzzSupport", dependencies: ["NTKEngine"], path: "Tests/FuzzSupport"),
         .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine", "CZlibShim", "FuzzSupport"], exclude: ["IO/Fixtures"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CCairo", "CPNG", "SnapshotSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting", "SnapshotSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CellSurface", "FileIO", "CCairo", "SnapshotSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "CellSurface", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport", "FuzzSupport"], exclude: ["Views/__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,10 @@
 import CCairo
+import FileIO
 import Foundation
 
 /// File formats of an exported figure; all three are drawn by the same code through Cairo.
+/// PNG pixels are rasterised by Cairo and encoded by `PNGCodec` (libpng), the one PNG writer of
+/// entk (data-set images use it too); SVG and PDF are Cairo's own vector output.
 public enum FigureFormat: String, Sendable, CaseIterable {
     case png, svg, pdf
 }
@@ -9,12 +12,10 @@ public enum FigureFormat: String, Sendable, CaseIterable {
 /// Errors of the file exports.
 public enum PlotExportError: Error, Equatable, CustomStringConvertible {
     case cairo(String)
-    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .cairo(m): return "figure export failed (cairo): \(m)"
-        case let .writeFailed(p, r): return "cannot write \(p): \(r)"
         }
     }
 }
@@ -41,7 +42,7 @@ public struct RenderedFigure: Sendable {
 /// Greek, primes, sub/superscript digits, ∞, ±, × and the arrows the labels use).
 let figureFontFamily = "DejaVu Sans"
 
-/// Receives Cairo's output stream (PNG/SVG/PDF bytes).
+/// Receives Cairo's output stream (SVG/PDF bytes).
 private final class ByteSink {
     var bytes: [UInt8] = []
 }
@@ -125,14 +126,41 @@ final class CairoCanvas {
         cairo_show_page(canvas.cr)
         if format == .png {
             cairo_surface_flush(surface)
-            let st = cairo_surface_write_to_png_stream(surface, cairoWriteToSink, ctx)
-            guard st == CAIRO_STATUS_SUCCESS else { throw PlotExportError.cairo(String(cString: cairo_status_to_string(st))) }
+            sink.bytes = try PNGCodec.encode(raster(of: surface))
         } else {
             cairo_surface_finish(surface)
         }
         let st = cairo_surface_status(surface)
         guard st == CAIRO_STATUS_SUCCESS else { throw PlotExportError.cairo(String(cString: cairo_status_to_string(st))) }
         return withExtendedLifetime(canvas) { RenderedFigure(bytes: sink.bytes, width: w, height: h, textBoxes: canvas.textBoxes) }
+    }
+
+    /// The pixels of a flushed `CAIRO_FORMAT_RGB24` image surface as an 8-bit RGB image.
+    static func raster(of surface: OpaquePointer) throws -> RasterImage {
+        let w = Int(cairo_image_surface_get_width(surface)), h = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_RGB24, w > 0, h > 0, stride >= 4 * w,
+              let data = cairo_image_surface_get_data(surface) else {
+            throw PlotExportError.cairo("the PNG surface holds no RGB24 pixels")
+        }
+        var pixels = [UInt8](repeating: 0, count: w * h * 3)
+        pixels.withUnsafeMutableBufferPointer { out in
+            // Bounds: cairo owns h × stride bytes with stride ≥ 4·w (checked above), so the UInt32
+            // at byte offset i·stride + 4·j (i < h, j < w) lies inside; RGB24 keeps 0x00RRGGBB in
+            // native byte order, which is what a UInt32 load reads. `out` has 3·w·h bytes and
+            // o + 2 = 3(i·w + j) + 2 ≤ 3·w·h − 1.
+            for i in 0..<h {
+                let row = UnsafeRawPointer(data + i * stride)
+                for j in 0..<w {
+                    let v = row.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self)
+                    let o = 3 * (i * w + j)
+                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: v)
+                }
+            }
+        }
+        return try RasterImage(width: w, height: h, channels: 3, pixels: pixels)
     }
 
     // MARK: shapes
@@ -218,25 +246,30 @@ final class CairoCanvas {
         cairo_stroke(cr)
     }
 
-    /// Draws an image of `cols`×`rows` colours scaled to the rectangle with nearest-neighbour
-    /// sampling (heatmaps: each matrix entry stays a sharp square in PNG, SVG and PDF).
-    func image(_ colors: [RGB], cols: Int, rows: Int, x: Double, y: Double, width: Double, height: Double) throws {
-        guard cols > 0, rows > 0, colors.count == cols * rows,
-              let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(cols), Int32(rows)) else { return }
+    /// Draws `image` scaled to the rectangle with nearest-neighbour sampling (heatmaps: each
+    /// matrix entry stays a sharp square in PNG, SVG and PDF). Alpha is ignored; gray is drawn grey.
+    func image(_ image: RasterImage, x: Double, y: Double, width: Double, height: Double) throws {
+        let base = image.droppingAlpha
+        let cols = base.width, rows = base.height, ch = base.channels
+        guard let img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(cols), Int32(rows)) else { return }
         defer { cairo_surface_destroy(img) }
         guard cairo_surface_status(img) == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(img) else {
             throw PlotExportError.cairo("cannot allocate a \(cols)×\(rows) image")
         }
         let stride = Int(cairo_image_surface_get_stride(img))
         cairo_surface_flush(img)
-        // Bounds: cairo allocated rows × stride bytes with stride ≥ 4·cols, so the UInt32 at
-        // byte offset i·stride + 4·j (j < cols, i < rows) lies inside; RGB24 stores 0x00RRGGBB
-        // in native byte order, which is what a UInt32 store writes.
-        for i in 0..<rows {
-            let row = UnsafeMutableRawPointer(data + i * stride)
-            for j in 0..<cols {
-                let c = colors[i * cols + j]
-                row.storeBytes(of: UInt32(c.r) << 16 | UInt32(c.g) << 8 | UInt32(c.b), toByteOffset: 4 * j, as: UInt32.self)
+        let g = ch == 3 ? 1 : 0, b = ch == 3 ? 2 : 0
+        base.pixels.withUnsafeBufferPointer { px in
+            // Bounds: cairo allocated rows × stride bytes with stride ≥ 4·cols, so the UInt32 at
+            // byte offset i·stride + 4·j (j < cols, i < rows) lies inside; RGB24 stores 0x00RRGGBB
+            // in native byte order, which is what a UInt32 store writes. RasterImage guarantees
+            // rows·cols·ch pixel bytes (ch = 1 or 3 after dropping alpha), so o + b < rows·cols·ch.
+            for i in 0..<rows {
+                let row = UnsafeMutableRawPointer(data + i * stride)
+                for j in 0..<cols {
+                    let o = (i * cols + j) * ch
+                    row.storeBytes(of: UInt32(px[o]) << 16 | UInt32(px[o + g]) << 8 | UInt32(px[o + b]), toByteOffset: 4 * j, as: UInt32.self)
+                }
             }
         }
         cairo_surface_mark_dirty(img)

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Exported (Cairo) rendering of heatmaps: PNG, SVG and PDF from one drawing routine.
@@ -138,14 +139,15 @@ extension HeatmapFigure {
         let sc = scale
         c.drawLines(L.title.lines, at: L.width / 2, top: Layout.margin, size: L.title.size, color: ink, bold: true)
         // The matrix as an image (nearest-neighbour), then block separators on top.
-        let colors = L.values.map { colormap.color(at: sc.unit($0)) }
-        try c.image(colors, cols: L.dsCols, rows: L.dsRows, x: L.mapX, y: L.mapY, width: L.mapW, height: L.mapH)
+        if let img = RasterImage.rgb(L.values.map { colormap.color(at: sc.unit($0)) }, width: L.dsCols, height: L.dsRows) {
+            try c.image(img, x: L.mapX, y: L.mapY, width: L.mapW, height: L.mapH)
+        }
         let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
         let perRow = L.mapH / Double(max(1, rows)), perCol = L.mapW / Double(max(1, cols))
-        for b in Set(separators) where b > 0 && b < rows {
+        for b in Set(separators).sorted() where b > 0 && b < rows {
             c.line(L.mapX, L.mapY + Double(b) * perRow, L.mapX + L.mapW, L.mapY + Double(b) * perRow, sepColor, width: 1.2)
         }
-        for b in Set(colSeparators) where b > 0 && b < cols {
+        for b in Set(colSeparators).sorted() where b > 0 && b < cols {
             c.line(L.mapX + Double(b) * perCol, L.mapY, L.mapX + Double(b) * perCol, L.mapY + L.mapH, sepColor, width: 1.2)
         }
         c.strokeRect(L.mapX, L.mapY, L.mapW, L.mapH, RGB(60, 60, 60), width: 0.8)
@@ -175,7 +177,9 @@ extension HeatmapFigure {
         // Colour bar: a 1×256 image of the map, ticks in data space, caption along the bar.
         let steps = 256
         let bar = (0..<steps).map { colormap.color(at: 1 - Double($0) / Double(steps - 1)) }
-        try c.image(bar, cols: 1, rows: steps, x: L.barX, y: L.mapY, width: 18, height: L.mapH)
+        if let img = RasterImage.rgb(bar, width: 1, height: steps) {
+            try c.image(img, x: L.barX, y: L.mapY, width: 18, height: L.mapH)
+        }
         c.strokeRect(L.barX, L.mapY, 18, L.mapH, RGB(60, 60, 60), width: 0.8)
         for (u, label) in L.barTicks {
             let y = L.mapY + (1 - u) * L.mapH

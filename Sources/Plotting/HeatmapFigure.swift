@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// A heatmap of a row-major matrix — the main view of a kernel matrix.
@@ -75,133 +76,185 @@ public struct HeatmapFigure: Sendable {
             buf.put(rows == 0 || cols == 0 ? "(empty)" : (options.unicode ? "…" : "~"), x: area.x, y: area.y, clip: area)
             return
         }
-        let sc = scale
-        let shade = options.usesShadeRamp
-        let pxPerCellY = shade ? 1 : 2
+        let frame = TerminalFrame(self, area: area, options: options)
+        guard frame.mapArea.width >= 1, frame.mapArea.height >= 1 else { return }
+        let grid = TerminalGrid(self, frame: frame)
+        buf.put(fit(displayTitle(factor: grid.factor, unicode: options.unicode), area.width, unicode: options.unicode),
+                x: area.x, y: area.y, style: .bold, clip: area)
+        drawMap(into: &buf, frame, grid)
+        drawIndices(into: &buf, frame, grid)
+        if frame.showBar { drawColorbar(into: &buf, frame, grid) }
+    }
 
-        // Layout: title row, x-axis row (+ label row), row-index gutter, colorbar at the right.
-        let lo = NumberFormat.compact(sc.low), hi = NumberFormat.compact(sc.high)
-        let normLabel = sc.normalization.label
-        let barLabelW = max(lo.count, hi.count, normLabel.count)
-        let showBar = area.width >= 24
-        let barW = showBar ? 3 + barLabelW : 0
-        let yLabelW = (yLabel != nil && area.height >= 8) ? 2 : 0
-        let gutter = yLabelW + String(rows - 1).count + 1
-        let bottomRows = (xLabel != nil && area.height >= 8) ? 2 : 1
-        let mapArea = Rect(x: area.x + gutter, y: area.y + 1,
+    /// Where the parts of a terminal heatmap go: title row, x-axis row (+ label row), row-index
+    /// gutter (+ vertical y label), the map, and the colour bar at the right.
+    struct TerminalFrame {
+        let area: Rect
+        let options: RenderOptions
+        let scale: ValueScale
+        /// One value per cell with the shade ramp; two stacked pixels per cell with `▀`.
+        let shade: Bool
+        let pxPerCellY: Int
+        let low: String, high: String, normLabel: String
+        let showBar: Bool
+        let barW: Int
+        let yLabelW: Int
+        let gutter: Int
+        let bottomRows: Int
+        let mapArea: Rect
+
+        init(_ fig: HeatmapFigure, area: Rect, options: RenderOptions) {
+            self.area = area; self.options = options
+            scale = fig.scale
+            shade = options.usesShadeRamp
+            pxPerCellY = shade ? 1 : 2
+            low = NumberFormat.compact(scale.low); high = NumberFormat.compact(scale.high)
+            normLabel = scale.normalization.label
+            showBar = area.width >= 24
+            barW = showBar ? 3 + max(low.count, high.count, normLabel.count) : 0
+            yLabelW = (fig.yLabel != nil && area.height >= 8) ? 2 : 0
+            gutter = yLabelW + String(fig.rows - 1).count + 1
+            bottomRows = (fig.xLabel != nil && area.height >= 8) ? 2 : 1
+            mapArea = Rect(x: area.x + gutter, y: area.y + 1,
                            width: area.width - gutter - barW, height: area.height - 1 - bottomRows)
-        guard mapArea.width >= 1, mapArea.height >= 1 else { return }
-
-        // Fit: downsample by an integer factor, or upscale by an integer factor. Separators
-        // get their own pixel row/column so they never hide data, and downsampling averages
-        // within the blocks between separators only, so the block structure survives every
-        // size at which one pixel per block fits; below that the separators are dropped.
-        var rowSeps = Set(separators.filter { $0 > 0 && $0 < rows }).sorted()
-        var colSeps = Set(colSeparators.filter { $0 > 0 && $0 < cols }).sorted()
-        let maxPxX = mapArea.width, maxPxY = mapArea.height * pxPerCellY
-        let f: Int
-        if let fs = BlockAwareDownsample.factor(rows: rows, cols: cols, rowSeparators: rowSeps, colSeparators: colSeps,
-                                                maxRows: maxPxY, maxCols: maxPxX) {
-            f = fs
-        } else {
-            rowSeps = []; colSeps = []
-            f = Downsample.factor(rows: rows, cols: cols, maxRows: maxPxY, maxCols: maxPxX)
         }
-        let rowAxis = BlockAwareDownsample.axis(count: rows, separators: rowSeps, factor: f)
-        let colAxis = BlockAwareDownsample.axis(count: cols, separators: colSeps, factor: f)
-        let ds = (values: f > 1 ? BlockAwareDownsample.mean(matrix, rows: rows, cols: cols, rowAxis: rowAxis, colAxis: colAxis) : matrix,
-                  rows: rowAxis.groups.count, cols: colAxis.groups.count)
-        let availX = maxPxX - colSeps.count, availY = maxPxY - rowSeps.count
-        let up = max(1, min(availX / max(1, ds.cols), availY / max(1, ds.rows)))
-        let xMap = HeatmapFigure.displayMap(colAxis, upscale: up)
-        let yMap = HeatmapFigure.displayMap(rowAxis, upscale: up)
-        let pxW = min(xMap.count, maxPxX), pxH = min(yMap.count, maxPxY)
+    }
 
-        // Title.
-        buf.put(fit(displayTitle(factor: f, unicode: options.unicode), area.width, unicode: options.unicode), x: area.x, y: area.y, style: .bold, clip: area)
+    /// The matrix fitted to the map's display pixels.
+    ///
+    /// Fit: downsample by an integer factor, or upscale by an integer factor. Separators get
+    /// their own pixel row/column so they never hide data, and downsampling averages within the
+    /// blocks between separators only, so the block structure survives every size at which one
+    /// pixel per block fits; below that the separators are dropped.
+    struct TerminalGrid {
+        /// The block-mean factor (1 = full resolution).
+        let factor: Int
+        /// The (downsampled) values, row-major, `cols` per row.
+        let values: [Double]
+        let cols: Int
+        /// Display pixel → value row/column (-1 for a separator pixel).
+        let xMap: [Int], yMap: [Int]
+        /// Display pixels used across and down.
+        let pxW: Int, pxH: Int
+        /// Cell rows the map occupies.
+        let shownRows: Int
+
+        init(_ fig: HeatmapFigure, frame: TerminalFrame) {
+            var rowSeps = Set(fig.separators.filter { $0 > 0 && $0 < fig.rows }).sorted()
+            var colSeps = Set(fig.colSeparators.filter { $0 > 0 && $0 < fig.cols }).sorted()
+            let maxPxX = frame.mapArea.width, maxPxY = frame.mapArea.height * frame.pxPerCellY
+            let f: Int
+            if let fs = BlockAwareDownsample.factor(rows: fig.rows, cols: fig.cols, rowSeparators: rowSeps, colSeparators: colSeps,
+                                                    maxRows: maxPxY, maxCols: maxPxX) {
+                f = fs
+            } else {
+                rowSeps = []; colSeps = []
+                f = Downsample.factor(rows: fig.rows, cols: fig.cols, maxRows: maxPxY, maxCols: maxPxX)
+            }
+            let rowAxis = BlockAwareDownsample.axis(count: fig.rows, separators: rowSeps, factor: f)
+            let colAxis = BlockAwareDownsample.axis(count: fig.cols, separators: colSeps, factor: f)
+            factor = f
+            values = f > 1 ? BlockAwareDownsample.mean(fig.matrix, rows: fig.rows, cols: fig.cols, rowAxis: rowAxis, colAxis: colAxis) : fig.matrix
+            cols = colAxis.groups.count
+            let dsRows = rowAxis.groups.count
+            let availX = maxPxX - colSeps.count, availY = maxPxY - rowSeps.count
+            let up = max(1, min(availX / max(1, cols), availY / max(1, dsRows)))
+            xMap = HeatmapFigure.displayMap(colAxis, upscale: up)
+            yMap = HeatmapFigure.displayMap(rowAxis, upscale: up)
+            pxW = min(xMap.count, maxPxX); pxH = min(yMap.count, maxPxY)
+            shownRows = min((pxH + frame.pxPerCellY - 1) / frame.pxPerCellY, frame.mapArea.height)
+        }
 
         /// Unit value of display pixel (px, py); nil for a separator pixel.
-        func unitAt(_ px: Int, _ py: Int) -> Double? {
+        func unit(_ px: Int, _ py: Int, _ scale: ValueScale) -> Double? {
             let i = yMap[py], j = xMap[px]
             guard i >= 0, j >= 0 else { return nil }
-            return sc.unit(ds.values[i * ds.cols + j])
+            return scale.unit(values[i * cols + j])
         }
+    }
+
+    /// The map itself: shade glyphs (one pixel per cell) or `▀` half blocks (two per cell).
+    private func drawMap(into buf: inout CellBuffer, _ frame: TerminalFrame, _ grid: TerminalGrid) {
+        let options = frame.options, sc = frame.scale
         let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
-        let cellRows = (pxH + pxPerCellY - 1) / pxPerCellY
-        for cy in 0..<min(cellRows, mapArea.height) {
-            for cx in 0..<pxW {
-                let x = mapArea.x + cx, y = mapArea.y + cy
-                if shade {
-                    let rowSep = yMap[cy] < 0, colSep = xMap[cx] < 0
+        for cy in 0..<grid.shownRows {
+            for cx in 0..<grid.pxW {
+                let x = frame.mapArea.x + cx, y = frame.mapArea.y + cy
+                if frame.shade {
+                    let rowSep = grid.yMap[cy] < 0, colSep = grid.xMap[cx] < 0
                     if rowSep || colSep {
                         let g: Character = rowSep && colSep ? (options.unicode ? "┼" : "+")
                             : rowSep ? (options.unicode ? "─" : "-") : (options.unicode ? "│" : "|")
                         buf[x, y] = Cell(g, dim: true)
                         continue
                     }
-                    let t = unitAt(cx, cy) ?? .nan
+                    let t = grid.unit(cx, cy, sc) ?? .nan
                     var cell = Cell(shadeGlyph(t, unicode: options.unicode))
                     if options.colorMode != .none && !t.isNaN { cell.fg = colormap.color(at: t) }
                     buf[x, y] = cell
                 } else {
-                    let top = unitAt(cx, 2 * cy).map { colormap.color(at: $0) } ?? sepColor
-                    let bottom: RGB? = 2 * cy + 1 < pxH ? (unitAt(cx, 2 * cy + 1).map { colormap.color(at: $0) } ?? sepColor) : nil
+                    let top = grid.unit(cx, 2 * cy, sc).map { colormap.color(at: $0) } ?? sepColor
+                    let bottom: RGB? = 2 * cy + 1 < grid.pxH ? (grid.unit(cx, 2 * cy + 1, sc).map { colormap.color(at: $0) } ?? sepColor) : nil
                     buf[x, y] = Cell("▀", fg: top, bg: bottom)
                 }
             }
         }
+    }
 
-        // Row indices (first/last) in the gutter, column indices under the map.
-        let lastRowY = mapArea.y + max(0, min(cellRows, mapArea.height) - 1)
-        let idxW = gutter - yLabelW - 1
-        buf.put(pad("0", idxW), x: area.x + yLabelW, y: mapArea.y, style: .dim, clip: area)
-        if lastRowY > mapArea.y { buf.put(pad(String(rows - 1), idxW), x: area.x + yLabelW, y: lastRowY, style: .dim, clip: area) }
-        let axisY = mapArea.y + min(cellRows, mapArea.height)
+    /// Row indices (first/last) in the gutter, column indices under the map, and the axis labels.
+    private func drawIndices(into buf: inout CellBuffer, _ frame: TerminalFrame, _ grid: TerminalGrid) {
+        let area = frame.area, mapArea = frame.mapArea
+        let lastRowY = mapArea.y + max(0, grid.shownRows - 1)
+        let idxW = frame.gutter - frame.yLabelW - 1
+        buf.put(pad("0", idxW), x: area.x + frame.yLabelW, y: mapArea.y, style: .dim, clip: area)
+        if lastRowY > mapArea.y { buf.put(pad(String(rows - 1), idxW), x: area.x + frame.yLabelW, y: lastRowY, style: .dim, clip: area) }
+        let axisY = mapArea.y + grid.shownRows
         buf.put("0", x: mapArea.x, y: axisY, style: .dim, clip: area)
         let lastCol = String(cols - 1)
-        let usedW = pxW
+        let usedW = grid.pxW
         if usedW > lastCol.count + 2 { buf.put(lastCol, x: mapArea.x + usedW - lastCol.count, y: axisY, style: .dim, clip: area) }
-        if let xl = xLabel, bottomRows == 2 {
-            let s = fit(xl, usedW, unicode: options.unicode)
+        if let xl = xLabel, frame.bottomRows == 2 {
+            let s = fit(xl, usedW, unicode: frame.options.unicode)
             buf.put(s, x: mapArea.x + max(0, (usedW - s.count) / 2), y: axisY + 1, clip: area)
         }
-        if let yl = yLabel, yLabelW > 0 {
+        if let yl = yLabel, frame.yLabelW > 0 {
             let chars = Array(yl.prefix(mapArea.height))
-            let y0 = mapArea.y + max(0, (min(cellRows, mapArea.height) - chars.count) / 2)
+            let y0 = mapArea.y + max(0, (grid.shownRows - chars.count) / 2)
             for (i, ch) in chars.enumerated() { buf[area.x, y0 + i] = Cell(ch) }
         }
+    }
 
-        // Colorbar: high at the top, low at the bottom, normalisation in the middle.
-        if showBar {
-            let bx = area.maxX - barW + 1
-            let barH = max(1, min(cellRows, mapArea.height))
-            for i in 0..<barH {
-                let tTop: Double, tBot: Double
-                if shade {
-                    tTop = barH == 1 ? 1 : 1 - Double(i) / Double(barH - 1)
-                    let g = shadeGlyph(tTop, unicode: options.unicode)
-                    let fg = options.colorMode == .none ? nil : colormap.color(at: tTop)
-                    buf[bx, mapArea.y + i] = Cell(g, fg: fg)
-                } else {
-                    let n = Double(2 * barH - 1)
-                    tTop = 1 - Double(2 * i) / max(1, n); tBot = 1 - Double(2 * i + 1) / max(1, n)
-                    buf[bx, mapArea.y + i] = Cell("▀", fg: colormap.color(at: tTop), bg: colormap.color(at: tBot))
-                }
+    /// Colorbar: high at the top, low at the bottom, normalisation in the middle, NaN key below.
+    private func drawColorbar(into buf: inout CellBuffer, _ frame: TerminalFrame, _ grid: TerminalGrid) {
+        let area = frame.area, mapArea = frame.mapArea, options = frame.options
+        let bx = area.maxX - frame.barW + 1
+        let barH = max(1, grid.shownRows)
+        for i in 0..<barH {
+            if frame.shade {
+                let tTop = barH == 1 ? 1 : 1 - Double(i) / Double(barH - 1)
+                let g = shadeGlyph(tTop, unicode: options.unicode)
+                let fg = options.colorMode == .none ? nil : colormap.color(at: tTop)
+                buf[bx, mapArea.y + i] = Cell(g, fg: fg)
+            } else {
+                let n = Double(2 * barH - 1)
+                let tTop = 1 - Double(2 * i) / max(1, n), tBot = 1 - Double(2 * i + 1) / max(1, n)
+                buf[bx, mapArea.y + i] = Cell("▀", fg: colormap.color(at: tTop), bg: colormap.color(at: tBot))
             }
-            let lx = bx + 2
-            buf.put(hi, x: lx, y: mapArea.y, clip: area)
-            if barH > 1 { buf.put(lo, x: lx, y: mapArea.y + barH - 1, clip: area) }
-            if barH > 2 {
-                let mid = mapArea.y + barH / 2
-                buf.put(normLabel, x: lx, y: mid, style: .dim, clip: area)
-                if sc.centered && barH > 4 { buf.put("0", x: lx, y: mid - 1, clip: area) }
-            }
-            if matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
-                if shade { buf.put("? NaN", x: bx, y: axisY, style: .dim, clip: area) }
-                else {
-                    buf[bx, axisY] = Cell("█", fg: colormap.nanColor)
-                    buf.put("NaN", x: bx + 2, y: axisY, style: .dim, clip: area)
-                }
+        }
+        let lx = bx + 2
+        buf.put(frame.high, x: lx, y: mapArea.y, clip: area)
+        if barH > 1 { buf.put(frame.low, x: lx, y: mapArea.y + barH - 1, clip: area) }
+        if barH > 2 {
+            let mid = mapArea.y + barH / 2
+            buf.put(frame.normLabel, x: lx, y: mid, style: .dim, clip: area)
+            if frame.scale.centered && barH > 4 { buf.put("0", x: lx, y: mid - 1, clip: area) }
+        }
+        let axisY = mapArea.y + grid.shownRows
+        if matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
+            if frame.shade { buf.put("? NaN", x: bx, y: axisY, style: .dim, clip: area) }
+            else {
+                buf[bx, axisY] = Cell("█", fg: colormap.nanColor)
+                buf.put("NaN", x: bx + 2, y: axisY, style: .dim, clip: area)
             }
         }
     }

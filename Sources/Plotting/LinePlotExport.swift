@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Exported (Cairo) rendering of line plots: PNG, SVG and PDF from one drawing routine.
@@ -48,6 +49,11 @@ extension LinePlotFigure {
         var plotX: Double, plotY: Double, plotW: Double, plotH: Double
         var x: FigureAxis, y: FigureAxis
 
+        /// Canvas x of axis unit `u` (0 = left edge of the plot, 1 = right edge).
+        func X(_ u: Double) -> Double { plotX + u * plotW }
+        /// Canvas y of axis unit `u` (0 = bottom of the plot, 1 = top; canvas y grows down).
+        func Y(_ u: Double) -> Double { plotY + (1 - u) * plotH }
+
         init(_ f: LinePlotFigure, width w0: Double, height h0: Double, measure m: CairoCanvas) {
             let margin = Self.margin
             var width = max(320, w0), height = max(240, h0)
@@ -95,17 +101,31 @@ extension LinePlotFigure {
         }
     }
 
+    private static let ink = RGB(25, 25, 25), gridColor = RGB(228, 228, 228), spine = RGB(60, 60, 60)
+
+    /// Title, axes, data (clipped to the plot area), frame and legend, in that order.
     func draw(on c: CairoCanvas, _ L: Layout) {
-        let ink = RGB(25, 25, 25), grid = RGB(228, 228, 228), spine = RGB(60, 60, 60)
+        // Title, centred on the canvas.
+        c.drawLines(L.title.lines, at: L.width / 2, top: Layout.margin, size: L.title.size, color: Self.ink, bold: true)
+        drawAxes(on: c, L)
+        // Data, clipped to the plot area: error bands (or caps for scatter series) first, then
+        // lines, then markers on top so nothing hides a data point.
+        let styles = exportStyles()
+        c.clip(L.plotX, L.plotY, L.plotW, L.plotH)
+        drawErrors(on: c, L, styles)
+        drawSeriesLines(on: c, L, styles)
+        drawMarkers(on: c, L, styles)
+        c.unclip()
+        c.strokeRect(L.plotX, L.plotY, L.plotW, L.plotH, Self.spine, width: 1)
+        drawLegend(on: c, L, styles)
+    }
+
+    /// Grid lines, major and minor ticks with their labels, offset texts and the axis labels.
+    private func drawAxes(on c: CairoCanvas, _ L: Layout) {
+        let ink = Self.ink, grid = Self.gridColor, spine = Self.spine
         let lh = CairoCanvas.lineHeight
         let (px, py, pw, ph) = (L.plotX, L.plotY, L.plotW, L.plotH)
-        func X(_ u: Double) -> Double { px + u * pw }
-        func Y(_ u: Double) -> Double { py + (1 - u) * ph }
-
-        // Title, centred on the canvas.
-        c.drawLines(L.title.lines, at: L.width / 2, top: Layout.margin, size: L.title.size, color: ink, bold: true)
-
-        // Grid and ticks.
+        let X = L.X, Y = L.Y
         for v in L.y.minorTicks { if let u = L.y.unit(v), u >= 0, u <= 1 { c.line(px - 3, Y(u), px, Y(u), spine, width: 0.6) } }
         for v in L.x.minorTicks { if let u = L.x.unit(v), u >= 0, u <= 1 { c.line(X(u), py + ph, X(u), py + ph + 3, spine, width: 0.6) } }
         for (v, label) in zip(L.y.ticks, L.y.labels) {
@@ -115,44 +135,49 @@ extension LinePlotFigure {
             c.text(label, x: px - 8, y: Y(u) + Layout.tickSize * 0.36, size: Layout.tickSize, color: ink, anchor: .end)
         }
         if let off = L.y.offsetText { c.text(off, x: px, y: py - 6, size: Layout.tickSize, color: ink) }
-        // x tick labels: drop every other one while neighbours would overlap.
-        var xt = Array(zip(L.x.ticks, L.x.labels)).filter { L.x.unit($0.0).map { $0 >= -1e-9 && $0 <= 1 + 1e-9 } ?? false }
-        while xt.count > 2 {
-            let spans = xt.map { t -> (Double, Double) in
-                let w = c.measure(t.1, size: Layout.tickSize).width
-                let xc = X(L.x.unit(t.0) ?? 0)
-                return (xc - w / 2, xc + w / 2)
-            }
-            if zip(spans, spans.dropFirst()).allSatisfy({ $0.1 + 8 <= $1.0 }) { break }
-            xt = stride(from: 0, to: xt.count, by: 2).map { xt[$0] }
-        }
         for (v, _) in zip(L.x.ticks, L.x.labels) {
             guard let u = L.x.unit(v), u >= -1e-9, u <= 1 + 1e-9 else { continue }
             c.line(X(u), py, X(u), py + ph, grid, width: 0.8)
             c.line(X(u), py + ph, X(u), py + ph + 5, spine, width: 0.9)
         }
-        for (v, label) in xt {
+        for (v, label) in xTickLabels(on: c, L) {
             let u = L.x.unit(v) ?? 0
             let w = c.measure(label, size: Layout.tickSize).width
             let xc = min(max(X(u), w / 2 + 2), L.width - w / 2 - 2)
             c.text(label, x: xc, y: py + ph + 6 + Layout.tickSize, size: Layout.tickSize, color: ink, anchor: .middle)
         }
         if let off = L.x.offsetText { c.text(off, x: px + pw, y: py + ph + 6 + 2 * lh(Layout.tickSize), size: Layout.tickSize, color: ink, anchor: .end) }
-
-        // Axis labels.
         c.drawLines(L.xLabel.lines, at: px + pw / 2, top: py + ph + 6 + lh(Layout.tickSize) + 6, size: L.xLabel.size, color: ink)
         c.drawLines(L.yLabel.lines, at: py + ph / 2, top: Layout.margin, size: L.yLabel.size, color: ink, vertical: true)
+    }
 
-        // Data, clipped to the plot area: error bands (or caps for scatter series) first, then
-        // lines, then markers on top so nothing hides a data point.
-        let styles = exportStyles()
-        func unitPoint(_ s: Series, _ i: Int) -> (Double, Double)? {
-            guard let ux = L.x.unit(s.xs[i]), let uy = L.y.unit(s.ys[i]) else { return nil }
-            return (ux, uy)
+    /// The x tick labels inside the axis, every other one dropped while neighbours would overlap.
+    private func xTickLabels(on c: CairoCanvas, _ L: Layout) -> [(Double, String)] {
+        var xt = Array(zip(L.x.ticks, L.x.labels)).filter { L.x.unit($0.0).map { $0 >= -1e-9 && $0 <= 1 + 1e-9 } ?? false }
+        while xt.count > 2 {
+            let spans = xt.map { t -> (Double, Double) in
+                let w = c.measure(t.1, size: Layout.tickSize).width
+                let xc = L.X(L.x.unit(t.0) ?? 0)
+                return (xc - w / 2, xc + w / 2)
+            }
+            if zip(spans, spans.dropFirst()).allSatisfy({ $0.1 + 8 <= $1.0 }) { break }
+            xt = stride(from: 0, to: xt.count, by: 2).map { xt[$0] }
         }
-        /// Keeps coordinates of far-away points finite and small for Cairo's fixed-point paths.
-        func clampU(_ u: Double) -> Double { min(50, max(-50, u)) }
-        c.clip(px, py, pw, ph)
+        return xt
+    }
+
+    /// Keeps coordinates of far-away points finite and small for Cairo's fixed-point paths.
+    private static func clampU(_ u: Double) -> Double { min(50, max(-50, u)) }
+
+    /// Point `i` of `s` in axis units (nil where an axis cannot show it, e.g. ≤ 0 on a log axis).
+    private func unitPoint(_ s: Series, _ i: Int, _ L: Layout) -> (Double, Double)? {
+        guard let ux = L.x.unit(s.xs[i]), let uy = L.y.unit(s.ys[i]) else { return nil }
+        return (ux, uy)
+    }
+
+    /// Error bands of connected series, error bars with caps of scatter series.
+    private func drawErrors(on c: CairoCanvas, _ L: Layout, _ styles: [SeriesStyle]) {
+        let X = L.X, Y = L.Y, clampU = Self.clampU
         for (si, s) in series.enumerated() {
             let st = styles[si]
             var band: [(Double, Double, Double)] = [] // x, lo, hi in units
@@ -175,13 +200,18 @@ extension LinePlotFigure {
                 }
             }
         }
+    }
+
+    /// The lines of connected series, each segment clipped, runs broken where a point is missing.
+    private func drawSeriesLines(on c: CairoCanvas, _ L: Layout, _ styles: [SeriesStyle]) {
+        let X = L.X, Y = L.Y
         for (si, s) in series.enumerated() where s.connected {
             let st = styles[si]
             var run: [(Double, Double)] = []
             var prev: (Double, Double)? = nil
             func flush() { if run.count >= 2 { c.polyline(run, st.color, width: 2, dash: s.dashed ? [7, 4] : []) }; run = [] }
             for i in 0..<s.count {
-                guard let u = unitPoint(s, i) else { flush(); prev = nil; continue }
+                guard let u = unitPoint(s, i, L) else { flush(); prev = nil; continue }
                 if let q = prev, let seg = Clip.segment(q, u, xMin: -0.02, xMax: 1.02, yMin: -0.02, yMax: 1.02) {
                     let a = (X(seg.0.0), Y(seg.0.1)), b = (X(seg.1.0), Y(seg.1.1))
                     if let last = run.last, abs(last.0 - a.0) < 1e-6, abs(last.1 - a.1) < 1e-6 { run.append(b) } else { flush(); run = [a, b] }
@@ -190,21 +220,26 @@ extension LinePlotFigure {
             }
             flush()
         }
+    }
+
+    /// Markers, connected series first so scatter points sit on top.
+    private func drawMarkers(on c: CairoCanvas, _ L: Layout, _ styles: [SeriesStyle]) {
         for (si, s) in series.enumerated().sorted(by: { ($0.element.connected ? 0 : 1, $0.offset) < ($1.element.connected ? 0 : 1, $1.offset) }) {
             let st = styles[si]
             // Long connected series (spectra) get a marker every k-th point, like matplotlib's markevery.
             let every = s.connected && s.count > 40 ? (s.count + 24) / 25 : 1
             for i in stride(from: 0, to: s.count, by: every) {
-                guard let u = unitPoint(s, i), Clip.contains(u, xMin: -0.01, xMax: 1.01, yMin: -0.01, yMax: 1.01) else { continue }
-                c.marker(st.marker, X(u.0), Y(u.1), r: s.connected ? 4.2 : 7, st.color, hollow: !s.connected)
+                guard let u = unitPoint(s, i, L), Clip.contains(u, xMin: -0.01, xMax: 1.01, yMin: -0.01, yMax: 1.01) else { continue }
+                c.marker(st.marker, L.X(u.0), L.Y(u.1), r: s.connected ? 4.2 : 7, st.color, hollow: !s.connected)
             }
         }
-        c.unclip()
-        c.strokeRect(px, py, pw, ph, spine, width: 1)
+    }
 
-        // Legend beside the plot: line sample (solid/dashed) with the marker, wrapped names.
+    /// Legend beside the plot: line sample (solid/dashed) with the marker, wrapped names.
+    private func drawLegend(on c: CairoCanvas, _ L: Layout, _ styles: [SeriesStyle]) {
         guard !series.isEmpty else { return }
-        let lx0 = px + pw + 12
+        let lh = CairoCanvas.lineHeight
+        let lx0 = L.plotX + L.plotW + 12, py = L.plotY
         let rowsH = Double(L.legend.map(\.count).reduce(0, +)) * lh(Layout.legendSize) + Double(L.legend.count) * 4 + 16
         c.fillRect(lx0, py, L.legendWidth, rowsH, RGB(255, 255, 255))
         c.strokeRect(lx0, py, L.legendWidth, rowsH, RGB(200, 200, 200), width: 0.8)

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// One named data series of a line/scatter plot.
@@ -85,9 +86,22 @@ public struct LinePlotFigure: Sendable {
             buf.put(fit(title.isEmpty ? "plot" : title, area.width, unicode: options.unicode), x: area.x, y: area.y, clip: area)
             return
         }
-        let uni = options.unicode
-        let colored = options.colorMode != .none
-        // Title row and legend row.
+        drawHeader(into: &buf, area: area, options: options)
+        let xLabelRows = xAxis.label.isEmpty ? 0 : 1
+        let plotH = area.height - 2 - 2 - xLabelRows
+        guard plotH >= 2 else { return }
+        let yr = yAxis.resolve(values: allY, targetTicks: max(2, plotH / 3))
+        let gutter = (yr.tickLabels.map(\.count).max() ?? 1) + 1
+        let plot = Rect(x: area.x + gutter, y: area.y + 2, width: area.width - gutter - 1, height: plotH)
+        guard plot.width >= 4 else { return }
+        let xr = xAxis.resolve(values: allX, targetTicks: max(2, plot.width / 10))
+        drawAxes(into: &buf, area: area, plot: plot, gutter: gutter, xr: xr, yr: yr, unicode: options.unicode)
+        drawData(into: &buf, plot: plot, xr: xr, yr: yr, options: options)
+    }
+
+    /// Title row (centred) and legend row (y label, then one marker + name per series).
+    private func drawHeader(into buf: inout CellBuffer, area: Rect, options: RenderOptions) {
+        let uni = options.unicode, colored = options.colorMode != .none
         let t = fit(title, area.width, unicode: options.unicode)
         buf.put(t, x: area.x + max(0, (area.width - t.count) / 2), y: area.y, style: .bold, clip: area)
         var lx = area.x
@@ -98,17 +112,11 @@ public struct LinePlotFigure: Sendable {
             lx = buf.put(String(m) + " " + s.name, x: lx, y: area.y + 1,
                          style: CellStyle(fg: colored ? st.color : nil), clip: area) + 2
         }
+    }
 
-        let xLabelRows = xAxis.label.isEmpty ? 0 : 1
-        let plotH = area.height - 2 - 2 - xLabelRows
-        guard plotH >= 2 else { return }
-        let yr = yAxis.resolve(values: allY, targetTicks: max(2, plotH / 3))
-        let gutter = (yr.tickLabels.map(\.count).max() ?? 1) + 1
-        let plot = Rect(x: area.x + gutter, y: area.y + 2, width: area.width - gutter - 1, height: plotH)
-        guard plot.width >= 4 else { return }
-        let xr = xAxis.resolve(values: allX, targetTicks: max(2, plot.width / 10))
-
-        // Axes with tick marks.
+    /// Axes with tick marks, tick labels (x labels skipped where they would overlap) and x label.
+    private func drawAxes(into buf: inout CellBuffer, area: Rect, plot: Rect, gutter: Int,
+                          xr: ResolvedAxis, yr: ResolvedAxis, unicode uni: Bool) {
         let vline: Character = uni ? "│" : "|", hline: Character = uni ? "─" : "-"
         let ytick: Character = uni ? "┤" : "+", xtick: Character = uni ? "┬" : "+", corner: Character = uni ? "└" : "+"
         let axisX = plot.x - 1, axisY = plot.maxY
@@ -138,8 +146,11 @@ public struct LinePlotFigure: Sendable {
             let l = fit(xAxis.label, plot.width, unicode: uni)
             buf.put(l, x: plot.x + max(0, (plot.width - l.count) / 2), y: axisY + 2, style: .dim, clip: area)
         }
+    }
 
-        // Data.
+    /// Lines and error bars (braille sub-pixels, or ASCII glyphs), then markers on top.
+    private func drawData(into buf: inout CellBuffer, plot: Rect, xr: ResolvedAxis, yr: ResolvedAxis, options: RenderOptions) {
+        let uni = options.unicode, colored = options.colorMode != .none
         let pxW = uni ? plot.width * 2 : plot.width, pxH = uni ? plot.height * 4 : plot.height
         func unitPt(_ x: Double, _ y: Double) -> (Double, Double)? {
             guard let ux = xr.unit(x), let uy = yr.unit(y) else { return nil }

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// Chooses the colour mode of an ncurses session.
 ///

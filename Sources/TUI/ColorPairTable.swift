@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// Assigns ncurses colour-pair numbers to (foreground, background) colour numbers.
 ///

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// A command offered by the palette.
 public struct PaletteCommand: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// An in-memory `Screen` for tests: records every drawn frame and how many cells each draw
 /// actually wrote, and replays a scripted list of input events.

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// One cell to (re)write.
 public struct CellChange: Hashable, Sendable {

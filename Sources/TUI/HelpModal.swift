@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// Scroll state of the help box.
 public struct HelpState: Hashable, Sendable {

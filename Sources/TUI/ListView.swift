@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// Selection and scroll position of a list; pure value updated by key handling.
 public struct ListState: Hashable, Sendable {

@@ -1,6 +1,6 @@
 import CNcursesw
 import Foundation
-import Plotting
+import CellSurface
 
 /// The real terminal, through wide-character ncurses.
 ///

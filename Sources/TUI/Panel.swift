@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// A bordered box with an optional title: the frame of every pane and dialog.
 public struct Panel: Widget {

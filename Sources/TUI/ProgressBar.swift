@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// A progress bar with percentage, elapsed time and an ETA extrapolated from the rate so far.
 public struct ProgressBar: Widget {

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// The terminal as the application loop sees it: a size, a way to show a frame and a
 /// source of input events.

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// The bottom line: a message on the left, key hints (`q quit  ? help`) on the right.
 public struct StatusLine: Widget {

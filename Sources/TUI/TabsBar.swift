@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// A row of tab titles with the selected one highlighted; clicking or Tab/BackTab switches.
 public struct TabsBar: Widget {

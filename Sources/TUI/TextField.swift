@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// Editing state of a one-line text input: the text and a cursor position (in characters).
 public struct TextFieldState: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// Colours and glyph set shared by all widgets, so screens look consistent and degrade
 /// together in ASCII mode.

@@ -1,4 +1,4 @@
-import Plotting
+import CellSurface
 
 /// Shown instead of a screen when the terminal is below the size the screen needs, rather
 /// than drawing a garbled layout.

@@ -30,15 +30,6 @@ final class ReferenceTests: XCTestCase {
     }
 }
 
-final class ReferencePrintTests: XCTestCase {
-    func testPrintErrors() throws {
-        for f in try Fixtures.referenceFiles() where !f.lastPathComponent.hasPrefix("so3_") {
-            let r = try ReferenceCase.load(path: f.path).check(threads: 1)
-            print(String(format: "%-50@ %.2e %.2e", f.lastPathComponent as NSString, r.nngpError, r.ntkError))
-        }
-    }
-}
-
 final class Float32Tests: XCTestCase {
     /// float32 recursion: ~1e-6 relative to the float64 references (ReLU, erf, groups, paddings).
     func testFloat32MatchesReferencesToSinglePrecision() throws {

@@ -1,4 +1,4 @@
-import CPNG
+import FileIO
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -121,17 +121,13 @@ final class ExportTests: XCTestCase {
         }
     }
 
-    /// Decodes the PNG with libpng and reads the colour at the centre of each matrix entry.
+    /// Decodes the PNG (libpng, through PNGCodec) and reads the colour at the centre of each matrix entry.
     func testPNGPixelsAreTheColormapColours() throws {
         let fig = HeatmapFigure(matrix: [0, 1, .nan, 0.5], rows: 2, cols: 2, title: "rt")
         let layout = try HeatmapFigure.Layout(fig, maxEntries: 512, measure: CairoCanvas.measuring())
-        var img = png_image()
-        img.version = UInt32(PNG_IMAGE_VERSION)
-        let png = try fig.pngData()
-        XCTAssertNotEqual(png.withUnsafeBytes { png_image_begin_read_from_memory(&img, $0.baseAddress, $0.count) }, 0)
-        img.format = UInt32(PNG_FORMAT_RGB)
-        var rgb = [UInt8](repeating: 0, count: Int(img.width) * Int(img.height) * 3)
-        XCTAssertNotEqual(rgb.withUnsafeMutableBytes { png_image_finish_read(&img, nil, $0.baseAddress, 0, nil) }, 0)
+        let img = try PNGCodec.decode(fig.pngData(), path: "heatmap.png")
+        XCTAssertEqual(img.channels, 3)
+        let rgb = img.pixels
         let expected = [Colormap.viridis.color(at: 0), Colormap.viridis.color(at: 1), Colormap.viridis.nanColor, Colormap.viridis.color(at: 0.5)]
         for (k, e) in expected.enumerated() {
             let cx = layout.mapX + (Double(k % 2) + 0.5) * layout.mapW / 2, cy = layout.mapY + (Double(k / 2) + 0.5) * layout.mapH / 2
@@ -147,19 +143,34 @@ final class ExportTests: XCTestCase {
             let m = (0..<(rows * cols)).map(Double.init)
             let fig = HeatmapFigure(matrix: m, rows: rows, cols: cols)
             let L = try HeatmapFigure.Layout(fig, maxEntries: 512, measure: CairoCanvas.measuring())
-            var img = png_image()
-            img.version = UInt32(PNG_IMAGE_VERSION)
-            let png = try fig.pngData()
-            XCTAssertNotEqual(png.withUnsafeBytes { png_image_begin_read_from_memory(&img, $0.baseAddress, $0.count) }, 0)
-            img.format = UInt32(PNG_FORMAT_RGB)
-            var rgb = [UInt8](repeating: 0, count: Int(img.width) * Int(img.height) * 3)
-            XCTAssertNotEqual(rgb.withUnsafeMutableBytes { png_image_finish_read(&img, nil, $0.baseAddress, 0, nil) }, 0)
+            let img = try PNGCodec.decode(fig.pngData(), path: "heatmap.png")
+            XCTAssertEqual(img.channels, 3)
+            let rgb = img.pixels
             for k in [0, rows * cols - 1] {
                 let cw = L.mapW / Double(cols), ch = L.mapH / Double(rows)
                 let cx = L.mapX + (Double(k % cols) + 0.5) * cw, cy = L.mapY + (Double(k / cols) + 0.5) * ch
                 let i = (Int(cy * 2) * Int(img.width) + Int(cx * 2)) * 3
                 let want = rows * cols == 1 ? Colormap.viridis.color(at: 0.5) : Colormap.viridis.color(at: Double(k) / Double(rows * cols - 1))
                 XCTAssertEqual(RGB(rgb[i], rgb[i + 1], rgb[i + 2]), want, "\(rows)×\(cols) entry \(k)")
+            }
+        }
+    }
+
+    /// Cairo's RGB24 pixels → RasterImage → libpng at the edges: 1×1, one row, one column and
+    /// an odd width, each pixel filled with its own colour and read back by the PNG decoder.
+    func testPNGRasterRoundTripAtTheEdges() throws {
+        for (w, h) in [(1, 1), (7, 1), (1, 5), (3, 2)] {
+            func color(_ x: Int, _ y: Int) -> RGB { RGB(UInt8(40 * x + 1), UInt8(50 * y + 2), UInt8(255 - 30 * x - 7 * y)) }
+            let fig = try CairoCanvas.render(.png, width: Double(w), height: Double(h), pixelScale: 1) { c in
+                for y in 0..<h { for x in 0..<w { c.fillRect(Double(x), Double(y), 1, 1, color(x, y)) } }
+            }
+            let img = try PNGCodec.decode(fig.bytes, path: "\(w)x\(h).png")
+            XCTAssertEqual([img.width, img.height, img.channels], [w, h, 3], "\(w)×\(h)")
+            for y in 0..<h {
+                for x in 0..<w {
+                    let o = 3 * (y * w + x)
+                    XCTAssertEqual(RGB(img.pixels[o], img.pixels[o + 1], img.pixels[o + 2]), color(x, y), "\(w)×\(h) at (\(x), \(y))")
+                }
             }
         }
     }
@@ -206,8 +217,31 @@ final class ExportTests: XCTestCase {
         try fig.writeCSV(path: dir.appendingPathComponent("k.csv").path)
         try fig.writeCSV(path: dir.appendingPathComponent("k.csv").path) // overwrite
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["k.csv", "k.pdf", "k.png", "k.svg"])
-        XCTAssertThrowsError(try fig.writeCSV(path: "/nonexistent-dir-entk/k.csv"))
-        XCTAssertThrowsError(try fig.writePDF(path: "/nonexistent-dir-entk/k.pdf"))
+        // A regular file where the parent folder should be: fails even for root, which could
+        // create a missing folder (AtomicFile creates missing parents).
+        let blocked = dir.appendingPathComponent("k.csv")
+        XCTAssertThrowsError(try fig.writeCSV(path: blocked.appendingPathComponent("k.csv").path))
+        XCTAssertThrowsError(try fig.writePDF(path: blocked.appendingPathComponent("k.pdf").path))
+    }
+
+    /// Block separators are drawn in index order, so an export is the same file in every run
+    /// (they were drawn in `Set` order, which Swift randomises per process).
+    func testSeparatorsAreDrawnInOrderSoExportsAreReproducible() throws {
+        let seps = Array(stride(from: 2, to: 16, by: 2))
+        let fig = HeatmapFigure(matrix: sampleKernel(n: 16, nanAt: nil), rows: 16, cols: 16, separators: seps)
+        let svg = try fig.svg()
+        // Separator strokes: `stroke-width:1.2` paths "M x0 y0 L x1 y1"; horizontal ones have y0 == y1.
+        var ys: [Double] = [], xs: [Double] = []
+        for line in svg.split(separator: "\n") where line.contains("stroke-width:1.2;") {
+            guard let d = line.range(of: "d=\"M ") else { continue }
+            let n = line[d.upperBound...].split(separator: " ").prefix(5).compactMap { Double($0) }
+            guard n.count == 4 else { continue }
+            if n[1] == n[3] { ys.append(n[1]) } else if n[0] == n[2] { xs.append(n[0]) }
+        }
+        XCTAssertEqual(ys.count, seps.count, "one horizontal line per separator")
+        XCTAssertEqual(xs.count, seps.count, "one vertical line per separator")
+        XCTAssertEqual(ys, ys.sorted())
+        XCTAssertEqual(xs, xs.sorted())
     }
 
     func testCSV() {
@@ -220,10 +254,20 @@ final class ExportTests: XCTestCase {
     /// With ENTK_FIGURE_GALLERY=/some/dir, writes every figure kind as PNG/SVG/PDF there (for
     /// looking at them); otherwise does nothing.
     func testWriteGalleryWhenAsked() throws {
-        guard let dir = ProcessInfo.processInfo.environment["ENTK_FIGURE_GALLERY"] else { return }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        guard let dir = ProcessInfo.processInfo.environment["ENTK_FIGURE_GALLERY"] else {
+            throw XCTSkip("set ENTK_FIGURE_GALLERY=<folder> to write every figure kind there for a look")
+        }
         for (name, render) in figureKinds() {
-            for f in FigureFormat.allCases { try AtomicFile.write(render(f).bytes, to: "\(dir)/\(name).\(f.rawValue)") }
+            for f in FigureFormat.allCases {
+                let fig = try render(f), path = "\(dir)/\(name).\(f.rawValue)"
+                try AtomicFile.write(fig.bytes, to: path)
+                XCTAssertEqual(try AtomicFile.read(path), fig.bytes, path)
+                if f == .png {
+                    // 2 device pixels per unit, whole units (CairoCanvas.render).
+                    let img = try PNGCodec.decode(fig.bytes, path: path)
+                    XCTAssertEqual([img.width, img.height], [Int(fig.width) * 2, Int(fig.height) * 2], path)
+                }
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 // Snapshot testing shared by the Plotting, TUI and Workbench test targets.
 import Foundation
 import XCTest
-import Plotting
+import CellSurface
 
 /// Compares `text` with `__Snapshots__/<name>.txt` next to the calling test file.
 /// `ENTK_RECORD_SNAPSHOTS=1` (re)writes the snapshot instead; a missing snapshot is recorded

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Plotting
+import CellSurface
 @testable import TUI
 
 /// End-to-end test of `NcursesScreen` in a real (tmux) terminal.

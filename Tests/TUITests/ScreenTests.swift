@@ -1,5 +1,5 @@
 import XCTest
-import Plotting
+import CellSurface
 @testable import TUI
 
 final class ScreenTests: XCTestCase {

@@ -100,9 +100,9 @@ public enum LearningCurve {
             for size in sizes {
                 for seed in seeds {
                     let idx = subset(labels: poolLabels, size: size, seed: seed)
-                    let ktt = Matrix(rows: idx.count, cols: idx.count, data: idx.flatMap { i in idx.map { j in kPool[i, j] } })
-                    let kst = Matrix(rows: test.count, cols: idx.count, data: (0..<test.count).flatMap { i in idx.map { j in kTest[i, j] } })
-                    let y = Matrix(rows: idx.count, cols: yPool.cols, data: idx.flatMap { yPool.row($0) })
+                    let ktt = kPool.submatrix(rows: idx, cols: idx)
+                    let kst = kTest.submatrix(rows: 0..<kTest.rows, cols: idx)
+                    let y = yPool.submatrix(rows: idx, cols: 0..<yPool.cols)
                     let reg = try KernelRegression(kTrainTrain: ktt, diagReg: diagReg)
                     for t in times {
                         let p = try reg.predict(kTestTrain: kst, targets: y, time: t)

@@ -30,6 +30,25 @@ public struct Matrix: Sendable, Hashable {
     public var maxAbs: Double { data.reduce(0) { max($0, abs($1)) } }
     public var isFinite: Bool { data.allSatisfy(\.isFinite) }
     public func row(_ i: Int) -> [Double] { Array(data[(i * cols)..<((i + 1) * cols)]) }
+
+    /// The entries at `rows` × `cols` in the order given (repeats allowed):
+    /// `out[a, b] == self[rows[a], cols[b]]`.
+    ///
+    /// Why one method: learning curves pick a training subset of a pool Gram, union Grams are
+    /// split into blocks, targets are picked by row — all the same slicing, written once.
+    /// The indices come from the caller's own bookkeeping, never from user input; one outside
+    /// the matrix is a programming error and stops with a message.
+    public func submatrix(rows r: some Collection<Int>, cols c: some Collection<Int>) -> Matrix {
+        precondition(r.allSatisfy { (0..<rows).contains($0) } && c.allSatisfy { (0..<cols).contains($0) },
+                     "submatrix index outside the \(rows)×\(cols) matrix")
+        var out = [Double]()
+        out.reserveCapacity(r.count * c.count)
+        for i in r {
+            let base = i * cols
+            for j in c { out.append(data[base + j]) }
+        }
+        return Matrix(rows: r.count, cols: c.count, data: out)
+    }
 }
 
 /// A batch of N inputs of one shape, flattened row-major (NHWC for images).

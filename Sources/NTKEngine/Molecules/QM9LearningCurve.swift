@@ -150,7 +150,7 @@ public enum QM9LearningCurve {
             let local = Array(0..<n)
             for (name, g, x, seconds) in models {
                 for (kname, m, cross) in [("nngp", g.nngp, x.nngp), ("ntk", g.ntk, x.ntk)] {
-                    let ktt = submatrix(m, local, local), kst = submatrix(cross, Array(0..<c.testSize), local)
+                    let ktt = m.submatrix(rows: local, cols: local), kst = cross.submatrix(rows: 0..<c.testSize, cols: local)
                     let p = try KernelRegression(kTrainTrain: ktt, diagReg: c.diagReg).predict(kTestTrain: kst, targets: y)
                     let pred = Matrix(rows: c.testSize, cols: 1, data: (0..<c.testSize).map { baseTest[$0] + mean + std * p.values[$0, 0] })
                     rows.append(Row(model: name, kernel: kname, trainSize: n, testSize: c.testSize, maeMeV: Metrics.mae(pred, yTest), gramSeconds: seconds, centreAtoms: centreAtoms))
@@ -158,12 +158,6 @@ public enum QM9LearningCurve {
             }
         }
         return rows
-    }
-
-    static func submatrix(_ m: Matrix, _ r: [Int], _ c: [Int]) -> Matrix {
-        var out = Matrix(rows: r.count, cols: c.count)
-        for (a, i) in r.enumerated() { for (b, j) in c.enumerated() { out[a, b] = m[i, j] } }
-        return out
     }
 }
 

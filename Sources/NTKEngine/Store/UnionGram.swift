@@ -13,9 +13,7 @@ public enum UnionGram {
         guard k.nngp.cols == n, k.ntk.rows == n, k.ntk.cols == n, (0...n).contains(pool) else {
             throw KernelError.shape("union Gram \(k.nngp.rows)×\(k.nngp.cols) cannot be split at \(pool)")
         }
-        func block(_ m: Matrix, _ rows: Range<Int>) -> Matrix {
-            Matrix(rows: rows.count, cols: pool, data: rows.flatMap { i in m.data[(i * n)..<(i * n + pool)] })
-        }
+        func block(_ m: Matrix, _ rows: Range<Int>) -> Matrix { m.submatrix(rows: rows, cols: 0..<pool) }
         return (KernelMatrices(nngp: block(k.nngp, 0..<pool), ntk: block(k.ntk, 0..<pool)),
                 KernelMatrices(nngp: block(k.nngp, pool..<n), ntk: block(k.ntk, pool..<n)))
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Plotting
+import CellSurface
 
 /// Optional settings from `$XDG_CONFIG_HOME/entk/config.json` (JSON with `//` comment
 /// lines; `entk config --init` writes a commented default). Unknown keys are reported,

@@ -1,6 +1,6 @@
 import Foundation
 import NTKEngine
-import Plotting
+import CellSurface
 import TUI
 
 /// The whole frame as a pure function of the state: title + pane tabs, the Stack, Data and

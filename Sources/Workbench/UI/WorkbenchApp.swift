@@ -1,6 +1,6 @@
 import Foundation
 import NTKEngine
-import Plotting
+import CellSurface
 import TUI
 
 /// The interactive loop: one thread owns the screen; each frame polls jobs, advances an

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Plotting
+import CellSurface
 import Synchronization
 
 /// Renders complete views off the UI thread and keeps the last one.

@@ -26,6 +26,11 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes `text` as UTF-8 to `path` atomically (CSV exports, JSON documents).
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
     /// Lets `produce` write a temporary file in the target's directory (for C libraries that
     /// want a path, like libtiff), then moves it over `path` atomically.
     public static func write(to path: String, using produce: (_ temporaryPath: String) throws -> Void) throws {
