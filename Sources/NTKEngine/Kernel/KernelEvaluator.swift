@@ -32,8 +32,9 @@ final class Workspace<T: KernelFloat> {
         k0 = .allocate(capacity: self.capacity)
         // 0: K, 1: Θ (each layer after the first writes over its input, see
         // `WindowSum.twisted`); 2, 3: the window sums' rings of first-pass slabs for K and Θ
-        // (`WindowSum.scratchNeed` ≤ 2·capacity; at 32×32 a few rows, ≈ ¼ block, and only what
-        // is touched becomes resident). With k0: 3 blocks per worker (5 before).
+        // (`WindowSum.scratchNeed` ≤ 2·capacity; at 32×32 with 3×3 circular filters 5 whole
+        // rows each, ≈ 0.3 block together, and only what is touched becomes resident). With k0:
+        // 3 blocks per worker plus the rings (5 blocks before).
         let cap = self.capacity
         bufs = (0..<4).map { i in UnsafeMutablePointer<T>.allocate(capacity: (i >= 2 ? 2 : 1) * cap) }
     }

@@ -205,12 +205,19 @@ enum WindowSum {
     /// Order (issue 10, second round): the t_x pass first, the t_y pass second, in column
     /// bands of `band` output slabs. For a band, a small ring of t_x-pass rows (one row = the
     /// band's slabs of one input row t_y) is kept; each output row t_y sums the ring rows its
-    /// taps need, computing a row only when it is not in the ring (a circular wrap recomputes
-    /// the first row once at the end). Each input slab is thus read once from memory (plus the
-    /// band halo of the t_x taps), and the ring (≈ ½ MiB) stays in L2 — before, the t_y pass
-    /// read every input slab k_h times at a reuse distance of ≈ 1.5 MiB (three block rows of K
-    /// and of Θ), i.e. from L3/DRAM. The two passes commute (they move disjoint axes, each
-    /// with its own padding rule), so the result is the same sum in another order.
+    /// taps need, computing a row only when it is not in the ring. Each input slab is thus read
+    /// once from memory (plus the band halo of the t_x taps) — before, the t_y pass read every
+    /// input slab k_h times at a reuse distance of ≈ 1.5 MiB (three block rows of K and of Θ).
+    /// The two passes commute (they move disjoint axes, each with its own padding rule), so the
+    /// result is the same sum in another order.
+    ///
+    /// In place (`kOut == k`, and then Θ's output is its input too): one band of whole rows
+    /// (a narrower band's t_x halo would read slabs of a band already written), and output row
+    /// i0 is written over input row(s) only after every ring row it needs is computed. A ring
+    /// row whose input has been overwritten is never evicted before its last use (circular
+    /// wrap: the first rows are needed again at the end), and a row is only ever computed from
+    /// intact input (checked). Bounds: output slab t lies in [0, out[0]·out[1]) slabs of the
+    /// output block, ring slots in [0, ringRows·band) slabs of the scratch (`scratchNeed`).
     static func twisted<T: KernelFloat>(map: LinearMap, s: Matrix2, dims: [Int],
                         k: UnsafePointer<T>, kOut: UnsafeMutablePointer<T>, kScratch: UnsafeMutablePointer<T>,
                         theta: (UnsafePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>)?,
