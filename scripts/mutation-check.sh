@@ -14,7 +14,8 @@ mutations=(
   "Sources/NTKEngine/Kernel/Stack.swift|var thetaFromK: Double { parameterization == .ntk ? w2 : fanIn }|var thetaFromK: Double { parameterization == .ntk ? w2 : fanIn + 1 }|ReferenceTests"
   "Sources/NTKEngine/Activations/Activation.swift|kk += 0.25 * kc|kk += 0.2500001 * kc|ReferenceTests"
   "Sources/NTKEngine/Kernel/VectorMath.swift|e = m(e, 0.1666666666666666)|e = m(e, 0.1666666666666696)|ReluDualAccuracyTests"
-  "Sources/NTKEngine/Kernel/WindowSum.swift|acc += slabs[j][i2 * n3 + u]|acc += slabs[j][i2 * n3 + (u + 1) % n]|CircularWrapTests"
+  "Sources/NTKEngine/Kernel/WindowSum.swift|acc += src[p.offset[j] + i2 * n3 + u]|acc += src[p.offset[j] + i2 * n3 + (u + 1) % n3]|CircularWrapTests"
+  "Sources/NTKEngine/Kernel/WindowSum.swift|r * inRow >= i0 * outRow|r * inRow >= 0 * outRow|CircularWrapTests"
   "Sources/NTKEngine/Kernel/KernelEvaluator.swift|if j < i { weight[j] += 1; weight[i] = 0 }|if j < i { weight[j] += 0; weight[i] = 0 }|SelfPairSavingTests"
 )
 caught=0; missed=0

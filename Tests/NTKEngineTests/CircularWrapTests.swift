@@ -311,4 +311,90 @@ final class CircularWrapTests: XCTestCase {
             }
         }
     }
+
+    /// `WindowSum.twisted` (t_x pass first, t_y pass over a ring of band rows) against the two
+    /// passes composed slab by slab the other way round (t_y then t_x over whole blocks, with
+    /// `passSlab`, checked against the definition above), for every s of D4, all paddings,
+    /// filters narrower and wider than the image, bands of 1, 2 and all slabs (ring refills
+    /// and circular re-computation at the band edges) — and nothing written beyond the output
+    /// block or the ring's `scratchNeed` entries (canaries).
+    func testTwistedRingMatchesComposedPassesAndStaysInBounds() {
+        var rng = TestRNG(6)
+        let pad = 32, canary = 98765.0
+        for n in [1, 3, 4] {
+            let dims = [n, n, n, n]
+            let src = rng.normals(dims.reduce(1, *)), src2 = rng.normals(dims.reduce(1, *))
+            for padding in [Padding.circular, .same, .valid] {
+                for (kh, kw) in [(1, 1), (3, 3), (3, 1), (5, 3), (7, 7)] where padding != .valid || (kh <= n && kw <= n) {
+                    let oh = padding == .valid ? n - kh + 1 : n, ow = padding == .valid ? n - kw + 1 : n
+                    let map = LinearMap(kh: kh, kw: kw, padding: padding, affine: .init(wStd: 1), fanIn: 1,
+                                        inH: n, inW: n, outH: oh, outW: ow, parameterization: .ntk)
+                    for s in PointGroup.d4.elements where padding != .valid || kh == kw {
+                        let want = composed(src, dims: dims, map: map, s: s)
+                        let want2 = composed(src2, dims: dims, map: map, s: s)
+                        // Bands 1, 2, all into a separate output; and in place (output over the input).
+                        for (band, inPlace) in [(1, false), (2, false), (Int.max, false), (Int.max, true)] {
+                            let need = WindowSum.scratchNeed(map: map, dims: dims, elementSize: 8, inPlace: inPlace)
+                            let room = max(want.count, src.count) + 2 * pad
+                            var out = [Double](repeating: canary, count: room), out2 = out
+                            if inPlace {
+                                out.replaceSubrange(pad..<(pad + src.count), with: src)
+                                out2.replaceSubrange(pad..<(pad + src2.count), with: src2)
+                            }
+                            var scr = [Double](repeating: canary, count: need + 2 * pad), scr2 = scr
+                            var got: [Int] = []
+                            src.withUnsafeBufferPointer { sp in src2.withUnsafeBufferPointer { sp2 in
+                            out.withUnsafeMutableBufferPointer { op in out2.withUnsafeMutableBufferPointer { op2 in
+                            scr.withUnsafeMutableBufferPointer { cp in scr2.withUnsafeMutableBufferPointer { cp2 in
+                                guard let a = sp.baseAddress, let a2 = sp2.baseAddress, let o = op.baseAddress, let o2 = op2.baseAddress,
+                                      let c = cp.baseAddress, let c2 = cp2.baseAddress else { return }
+                                got = WindowSum.twisted(map: map, s: s, dims: dims, k: inPlace ? UnsafePointer(o + pad) : a, kOut: o + pad,
+                                                        kScratch: c + pad, theta: (inPlace ? UnsafePointer(o2 + pad) : a2, o2 + pad, c2 + pad),
+                                                        maxBand: band)
+                            }}}}}}
+                            let what = "n \(n) \(padding) \(kh)×\(kw) s \(s) band \(band) in place \(inPlace)"
+                            XCTAssertEqual(got.reduce(1, *), want.count, what)
+                            for (buf, ref, tag) in [(out, want, "K"), (out2, want2, "Θ")] {
+                                XCTAssertTrue(buf[..<pad].allSatisfy { $0 == canary } && buf[(pad + (inPlace ? src.count : ref.count))...].allSatisfy { $0 == canary }, "\(tag) out of bounds: \(what)")
+                                for i in ref.indices where abs(buf[pad + i] - ref[i]) > 1e-12 * max(1, abs(ref[i])) {
+                                    XCTFail("\(tag) entry \(i): \(buf[pad + i]) vs \(ref[i]) — \(what)"); break
+                                }
+                            }
+                            for buf in [scr, scr2] {
+                                XCTAssertTrue(buf[..<pad].allSatisfy { $0 == canary } && buf[(pad + need)...].allSatisfy { $0 == canary }, "ring out of bounds: \(what)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The twisted window sum the way it was computed before the ring: the t_y pass over the
+    /// whole block, then the t_x pass, each slab by slab with `passSlab`.
+    private func composed(_ src: [Double], dims: [Int], map: LinearMap, s: Matrix2) -> [Double] {
+        let bY = s.a != 0 ? 2 : 3, signY = s.a != 0 ? s.a : s.c
+        var mid = dims
+        mid[0] = map.outH
+        mid[bY] = bY == 2 ? map.outH : map.outW
+        let bX = s.d != 0 ? 3 : 2, signX = s.d != 0 ? s.d : s.b
+        var out = mid
+        out[1] = map.outW
+        out[bX] = bX == 3 ? map.outW : map.outH
+        var m = [Double](repeating: 0, count: mid.reduce(1, *)), o = [Double](repeating: 0, count: out.reduce(1, *))
+        src.withUnsafeBufferPointer { sp in m.withUnsafeMutableBufferPointer { mp in o.withUnsafeMutableBufferPointer { op in
+            guard let a = sp.baseAddress, let b = mp.baseAddress, let c = op.baseAddress else { return }
+            for i in 0..<(mid[0] * mid[1]) {
+                WindowSum.passSlab(src: a, dst: b + i * mid[2] * mid[3], slabIndex: i, inDims: dims, outDims: mid, a: 0, b: bY,
+                                   shiftA: WindowSum.shifts(taps: map.kh, padding: map.padding, sign: 1),
+                                   shiftB: WindowSum.shifts(taps: map.kh, padding: map.padding, sign: signY), padding: map.padding)
+            }
+            for i in 0..<(out[0] * out[1]) {
+                WindowSum.passSlab(src: UnsafePointer(b), dst: c + i * out[2] * out[3], slabIndex: i, inDims: mid, outDims: out, a: 1, b: bX,
+                                   shiftA: WindowSum.shifts(taps: map.kw, padding: map.padding, sign: 1),
+                                   shiftB: WindowSum.shifts(taps: map.kw, padding: map.padding, sign: signX), padding: map.padding)
+            }
+        }}}
+        return o
+    }
 }

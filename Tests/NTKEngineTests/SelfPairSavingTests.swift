@@ -29,12 +29,54 @@ final class SelfPairSavingTests: XCTestCase {
                 wantK /= Double(group.order); wantT /= Double(group.order)
                 XCTAssertLessThan(relDiff(got.nngp, wantK), 1e-13, "\(g) nngp")
                 XCTAssertLessThan(relDiff(got.ntk, wantT), 1e-13, "\(g) ntk")
-                // And the pair of two copies (no self shortcut at all) agrees to the
-                // conditioning of arccos at ρ = 1 (the exact self diagonal is the only difference).
+                // And the evaluation with no self shortcut at all (every s, no exact self
+                // diagonal) agrees to the conditioning of arccos at ρ = 1.
+                var plainK = 0.0, plainT = 0.0
+                for s in group.elements {
+                    let r = ev.spatialBlock(s: s, sk, sk, selfPair: false, workspace: ws, capture: nil)
+                    let n = r.dims.reduce(1, *)
+                    guard let th = r.theta else { return XCTFail("no Θ") }
+                    plainK += KernelEvaluator.sum(r.k, n) / Double(n) / Double(group.order)
+                    plainT += KernelEvaluator.sum(th, n) / Double(n) / Double(group.order)
+                }
+                XCTAssertLessThan(relDiff(got.nngp, plainK), 1e-12, "\(g) nngp vs no shortcut")
+                XCTAssertLessThan(relDiff(got.ntk, plainT), 1e-8, "\(g) ntk vs no shortcut")
+                // A bitwise-equal copy in another buffer is a self pair too: exactly the same.
                 let copy = x.map { $0 + 0 }
                 let other = copy.withUnsafeBufferPointer { pc in ev.reducedPair(px, pc, sk, sk, workspace: ws) }
-                XCTAssertLessThan(relDiff(got.nngp, other.nngp), 1e-12, "\(g) nngp vs copy")
-                XCTAssertLessThan(relDiff(got.ntk, other.ntk), 1e-8, "\(g) ntk vs copy")
+                XCTAssertEqual(got.nngp, other.nngp, "\(g) nngp vs copy")
+                XCTAssertEqual(got.ntk, other.ntk, "\(g) ntk vs copy")
+            }
+        }
+    }
+
+    /// A cross Gram (x1, x2) whose x2 repeats inputs of x1 bit for bit gives those pairs the
+    /// self-pair path, so its entries equal the symmetric Gram's (before: ReLU entries
+    /// differed by ~1e-10, arccos's conditioning at ρ = 1); a near-copy (one ulp off) does not.
+    func testCrossGramIdenticalInputsMatchSymmetricGram() throws {
+        var rng = TestRNG(23)
+        for json in [groupStackJSON(group: "C4", padding: "circular", size: 5), cnnStackJSON(padding: "same", size: 5)] {
+            let n = 3, f = 5 * 5 * 2
+            let data = rng.normals(n * f)
+            let engine = try GramEngine(spec: try spec(json), threads: 2)
+            let sym = try engine.compute(try InputBatch(shape: [5, 5, 2], data: data))
+            // x2 = (x1[2], x1[0]) as fresh copies, plus x1[1] nudged by one ulp in one entry.
+            var nudged = Array(data[f..<(2 * f)])
+            nudged[7] = nudged[7].nextUp
+            let x2 = Array(data[(2 * f)..<(3 * f)]) + Array(data[0..<f]) + nudged
+            let cross = try engine.compute(try InputBatch(shape: [5, 5, 2], data: data), try InputBatch(shape: [5, 5, 2], data: x2))
+            for (i, j) in [(2, 0), (0, 1)] {
+                XCTAssertEqual(cross.nngp[i, j], sym.nngp[i, i], "nngp x1[\(i)] vs its copy")
+                XCTAssertEqual(cross.ntk[i, j], sym.ntk[i, i], "ntk x1[\(i)] vs its copy")
+            }
+            // The nudged input is a different input: the generic pair path, close but not forced equal.
+            XCTAssertLessThan(relDiff(cross.ntk[1, 2], sym.ntk[1, 1]), 1e-6)
+            data.withUnsafeBufferPointer { d in
+                nudged.withUnsafeBufferPointer { nb in
+                    XCTAssertFalse(KernelEvaluator.identicalInputs(UnsafeBufferPointer(rebasing: d[f..<(2 * f)]), nb))
+                    XCTAssertFalse(KernelEvaluator.identicalInputs(UnsafeBufferPointer(rebasing: d[f..<(2 * f - 1)]), nb))
+                    XCTAssertTrue(KernelEvaluator.identicalInputs(UnsafeBufferPointer(rebasing: d[0..<f]), UnsafeBufferPointer(rebasing: d[0..<f])))
+                }
             }
         }
     }

@@ -12,12 +12,24 @@
 
 typedef double entk_double4 __attribute__((ext_vector_type(4)));
 typedef float entk_float8 __attribute__((ext_vector_type(8)));
+// 512-bit vectors (the hot loops' width since issue 10's second round): one zmm register
+// with AVX-512, split into two ymm (AVX2) or four xmm (SSE2) by the compiler otherwise.
+typedef double entk_double8 __attribute__((ext_vector_type(8)));
+typedef float entk_float16 __attribute__((ext_vector_type(16)));
 
 static inline __attribute__((always_inline)) entk_double4 entk_sqrt_d4(entk_double4 x) {
     return __builtin_elementwise_sqrt(x);
 }
 
 static inline __attribute__((always_inline)) entk_float8 entk_sqrt_f8(entk_float8 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
+static inline __attribute__((always_inline)) entk_double8 entk_sqrt_d8(entk_double8 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
+static inline __attribute__((always_inline)) entk_float16 entk_sqrt_f16(entk_float16 x) {
     return __builtin_elementwise_sqrt(x);
 }
 
@@ -31,6 +43,22 @@ static inline __attribute__((always_inline)) entk_double4 entk_muladd_d4(entk_do
 }
 
 static inline __attribute__((always_inline)) entk_float8 entk_muladd_f8(entk_float8 a, entk_float8 b, entk_float8 c) {
+#if defined(__FMA__)
+    return __builtin_elementwise_fma(a, b, c);
+#else
+    return a * b + c;
+#endif
+}
+
+static inline __attribute__((always_inline)) entk_double8 entk_muladd_d8(entk_double8 a, entk_double8 b, entk_double8 c) {
+#if defined(__FMA__)
+    return __builtin_elementwise_fma(a, b, c);
+#else
+    return a * b + c;
+#endif
+}
+
+static inline __attribute__((always_inline)) entk_float16 entk_muladd_f16(entk_float16 a, entk_float16 b, entk_float16 c) {
 #if defined(__FMA__)
     return __builtin_elementwise_fma(a, b, c);
 #else

@@ -30,8 +30,13 @@ final class Workspace<T: KernelFloat> {
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
         k0 = .allocate(capacity: self.capacity)
-        // 0, 1: K ping-pong; 3, 4: Θ ping-pong; 2, 5: one row of first-pass slabs (≤ capacity).
-        bufs = (0..<6).map { _ in UnsafeMutablePointer<T>.allocate(capacity: max(capacity, 1)) }
+        // 0: K, 1: Θ (each layer after the first writes over its input, see
+        // `WindowSum.twisted`); 2, 3: the window sums' rings of first-pass slabs for K and Θ
+        // (`WindowSum.scratchNeed` ≤ 2·capacity; at 32×32 with 3×3 circular filters 5 whole
+        // rows each, ≈ 0.3 block together, and only what is touched becomes resident). With k0:
+        // 3 blocks per worker plus the rings (5 blocks before).
+        let cap = self.capacity
+        bufs = (0..<4).map { i in UnsafeMutablePointer<T>.allocate(capacity: (i >= 2 ? 2 : 1) * cap) }
     }
     deinit {
         k0.deallocate()
@@ -168,7 +173,7 @@ public struct KernelEvaluator: Sendable {
         let group = stack.group ?? .c1
         // flatten reads the diagonal t = t′ at r = r′, i.e. only s = identity.
         let elements = red.kind == .diagonal ? [Matrix2.identity] : group.elements
-        let selfInput = x1.baseAddress == x2.baseAddress && x1.count == x2.count
+        let selfInput = Self.identicalInputs(x1, x2)
         // Symmetry saving for a self pair (x, x): K((t,r),(t′,r′)) = K((t′,r′),(t,r)) gives
         // B_{s⁻¹}(t′, t) = B_s(t, t′), so B_{s⁻¹} has the same mean as B_s — compute one of
         // each {s, s⁻¹} and count it twice (C4: 3 blocks instead of 4; D4: 6 of 8 … ).
@@ -197,6 +202,16 @@ public struct KernelEvaluator: Sendable {
             }
         }
         return KernelValue(nngp: sumK / Double(elements.count), ntk: sumT / Double(elements.count))
+    }
+
+    /// Whether (x1, x2) is a self pair: the same buffer, or bitwise-equal contents (a cross
+    /// Gram `--x2` that repeats an input of x1). A self pair takes the exact self diagonal
+    /// (correlation 1) and the {s, s⁻¹} saving, so its entry equals the symmetric Gram's
+    /// instead of differing by arccos's conditioning at ρ → 1 (~1e-10 for ReLU).
+    static func identicalInputs(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>) -> Bool {
+        guard x1.count == x2.count else { return false }
+        guard let a = x1.baseAddress, let b = x2.baseAddress else { return x1.count == 0 }
+        return a == b || memcmp(a, b, x1.count * MemoryLayout<Double>.stride) == 0
     }
 
     /// K⁰(t, t′) = Σ_c x1(t, c)·x2(t′, c) / C as a P×P block (one gemm) into `ws.k0`.
@@ -243,11 +258,10 @@ public struct KernelEvaluator: Sendable {
                       capture: ((Int, BlockResult<T>) -> Void)?) -> BlockResult<T> {
         let shape = stack.spec.inputShape
         var dims = [shape[0], shape[1], shape[0], shape[1]]
-        let n = dims.reduce(1, *)
-        var kCur = ws.bufs[0], kOut = ws.bufs[1], kScr = ws.bufs[2]
-        var tCur = ws.bufs[3], tOut = ws.bufs[4]
-        let tScr = ws.bufs[5]
-        kCur.update(from: ws.k0, count: n)
+        // The first op reads the input kernel in `ws.k0` (reused for every s, never written)
+        // and writes K into bufs 0; every later op works in place there, Θ in place in bufs 1.
+        let kBuf = ws.bufs[0], tBuf = ws.bufs[1], kRing = ws.bufs[2], tRing = ws.bufs[3]
+        var kCur = ws.k0
         var thetaZero = true
         var oi = 0
         let ops = stack.spatial
@@ -263,9 +277,11 @@ public struct KernelEvaluator: Sendable {
                 let inv = 1 / Double(m.kh * m.kw)
                 let kw2 = T(m.w2 * inv), b2 = T(m.b2), a = T(m.thetaFromK * inv), beta = T(m.thetaConst)
                 let zero = thetaZero
-                let out = WindowSum.twisted(map: m, s: s, dims: dims, k: kCur, kOut: kOut, kScratch: kScr,
-                                            theta: thetaZero ? nil : (UnsafePointer(tCur), tOut, tScr)) { t, kSlab, tSlab, cnt in
-                    let tDst = tOut + (kSlab - kOut)
+                precondition(WindowSum.scratchNeed(map: m, dims: dims, elementSize: MemoryLayout<T>.stride, inPlace: kCur == kBuf) <= 2 * ws.capacity,
+                             "window-sum ring exceeds the workspace")
+                let out = WindowSum.twisted(map: m, s: s, dims: dims, k: kCur, kOut: kBuf, kScratch: kRing,
+                                            theta: thetaZero ? nil : (UnsafePointer(tBuf), tBuf, tRing)) { t, kSlab, tSlab, cnt in
+                    let tDst = tBuf + (kSlab - kBuf)
                     if zero {
                         for i in 0..<cnt { let sk = kSlab[i]; tDst[i] = a * sk + beta; kSlab[i] = kw2 * sk + b2 }
                     } else if let ts = tSlab {
@@ -274,18 +290,22 @@ public struct KernelEvaluator: Sendable {
                     fusedAct?.applyRow(t, k: kSlab, theta: tDst, cols: cnt)
                 }
                 thetaZero = false
-                swap(&kCur, &kOut)
-                swap(&tCur, &tOut)
+                kCur = kBuf
                 dims = out
-                capture?(oi, BlockResult(k: kCur, theta: tCur, dims: dims))
+                capture?(oi, BlockResult(k: kCur, theta: tBuf, dims: dims))
                 if fusedAct != nil { oi += 1 }
             case .activation(let act):
+                if kCur == ws.k0 {
+                    // An activation first: work on a copy, k0 stays the input kernel.
+                    kBuf.update(from: ws.k0, count: dims.reduce(1, *))
+                    kCur = kBuf
+                }
                 BlockActivation<T>(act, v1: s1.diag[oi], v2: s2.diag[oi], selfPair: selfPair)
-                    .apply(k: kCur, theta: thetaZero ? nil : tCur, rows: dims[0] * dims[1], cols: dims[2] * dims[3])
-                capture?(oi, BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims))
+                    .apply(k: kCur, theta: thetaZero ? nil : tBuf, rows: dims[0] * dims[1], cols: dims[2] * dims[3])
+                capture?(oi, BlockResult(k: kCur, theta: thetaZero ? nil : tBuf, dims: dims))
             }
             oi += 1
         }
-        return BlockResult(k: kCur, theta: thetaZero ? nil : tCur, dims: dims)
+        return BlockResult(k: kCur, theta: thetaZero ? nil : tBuf, dims: dims)
     }
 }

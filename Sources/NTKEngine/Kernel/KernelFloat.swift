@@ -3,7 +3,7 @@ import COpenBLAS
 /// The element type of the pair recursion's hot loops: Double (default, exact to ~1e-15) or
 /// Float (twice the SIMD width and half the memory traffic, ~1e-6 relative error).
 public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
-    /// The vector the hot loops work on: 256 bits (4 doubles or 8 floats).
+    /// The vector the hot loops work on: 512 bits (8 doubles or 16 floats; see `VectorMath`).
     associatedtype Vector: SIMD where Vector.Scalar == Self
     /// C = alpha·A·Bᵀ for row-major A (m×k), B (n×k): the input kernel.
     static func gemmABt(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, b: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>)
@@ -20,7 +20,7 @@ public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable 
 }
 
 extension Double: KernelFloat {
-    public typealias Vector = SIMD4<Double>
+    public typealias Vector = SIMD8<Double>
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
     @inline(__always) public static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector) { VectorMath.reluAngle(c) }
@@ -32,7 +32,7 @@ extension Double: KernelFloat {
 }
 
 extension Float: KernelFloat {
-    public typealias Vector = SIMD8<Float>
+    public typealias Vector = SIMD16<Float>
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
     @inline(__always) public static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector) { VectorMath.reluAngle(c) }

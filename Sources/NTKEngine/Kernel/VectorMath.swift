@@ -1,7 +1,9 @@
 import CKernelMath
 
-/// Vectorised elementary functions for the hot loops (256-bit SIMD: AVX2 on x86-64 when
-/// built with `-target-cpu`, as `make` does; SSE2 pairs otherwise).
+/// Vectorised elementary functions for the hot loops, on 512-bit vectors (8 doubles, 16
+/// floats): one AVX-512 register when built with `-target-cpu znver4`/`skylake-avx512` (as
+/// `make` picks on such machines), two AVX2 registers with `haswell`, four SSE2 ones on the
+/// x86-64 baseline — the same lane-wise arithmetic on each, so results do not depend on it.
 enum VectorMath {
     // The ReLU dual needs θ = arccos c and sin θ = √(1 − c²) for |c| ≤ 1. Division-free, one
     // square root: s = √((1 − c)(1 + c)) (exact factors: 1 ± c lose nothing for |c| ≤ 1), then
@@ -18,12 +20,12 @@ enum VectorMath {
 
     /// asin x = x + x·z·P(z), z = x², for |x| ≤ 1/√2 (a hair beyond is still accurate).
     @inline(__always)
-    static func asinPoly(_ x: SIMD4<Double>) -> SIMD4<Double> {
-        typealias V = SIMD4<Double>
+    static func asinPoly(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        typealias V = SIMD8<Double>
         let z = x * x
         // P(z) = E(z²) + z·O(z²): two independent Horner chains of 9 (half the latency).
         let w = z * z
-        @inline(__always) func m(_ p: V, _ k: Double) -> V { entk_muladd_d4(p, w, V(repeating: k)) }
+        @inline(__always) func m(_ p: V, _ k: Double) -> V { entk_muladd_d8(p, w, V(repeating: k)) }
         var e = V(repeating: -2.277990489441633), o = V(repeating: 0.6629475548369097)
         e = m(e, -3.7415993002001366); o = m(o, 3.7316474816315224)
         e = m(e, -1.258681300394588); o = m(o, 2.573508064401593)
@@ -33,16 +35,16 @@ enum VectorMath {
         e = m(e, 0.022372086303686842); o = m(o, 0.017354730668996843)
         e = m(e, 0.04464285712358516); o = m(o, 0.030381946078023858)
         e = m(e, 0.1666666666666666); o = m(o, 0.07500000000008983)
-        let p = entk_muladd_d4(o, z, e)
-        return entk_muladd_d4(x * z, p, x)
+        let p = entk_muladd_d8(o, z, e)
+        return entk_muladd_d8(x * z, p, x)
     }
 
     /// (θ, sin θ) for c ∈ [−1, 1] (clamped by the caller).
     @inline(__always)
-    static func reluAngle(_ c: SIMD4<Double>) -> (theta: SIMD4<Double>, sin: SIMD4<Double>) {
-        typealias V = SIMD4<Double>
+    static func reluAngle(_ c: SIMD8<Double>) -> (theta: SIMD8<Double>, sin: SIMD8<Double>) {
+        typealias V = SIMD8<Double>
         let one = V(repeating: 1)
-        let s = entk_sqrt_d4((one - c) * (one + c))
+        let s = entk_sqrt_d8((one - c) * (one + c))
         let a = c.replacing(with: -c, where: c .< 0)
         let small = a .<= V(repeating: 0.7071067811865476)
         let asin = asinPoly(s.replacing(with: c, where: small))
@@ -54,10 +56,10 @@ enum VectorMath {
     /// (asin c, √(1 − c²)) for c ∈ [−1, 1]: the polynomial of c for |c| ≤ 1/√2, else
     /// ±(π/2 − asin √(1 − c²)) — full relative accuracy at small c (the erf dual).
     @inline(__always)
-    static func asinAngle(_ c: SIMD4<Double>) -> (asin: SIMD4<Double>, root: SIMD4<Double>) {
-        typealias V = SIMD4<Double>
+    static func asinAngle(_ c: SIMD8<Double>) -> (asin: SIMD8<Double>, root: SIMD8<Double>) {
+        typealias V = SIMD8<Double>
         let one = V(repeating: 1)
-        let s = entk_sqrt_d4((one - c) * (one + c))
+        let s = entk_sqrt_d8((one - c) * (one + c))
         let a = c.replacing(with: -c, where: c .< 0)
         let small = a .<= V(repeating: 0.7071067811865476)
         let p = asinPoly(s.replacing(with: c, where: small))
@@ -66,21 +68,21 @@ enum VectorMath {
     }
 
     @inline(__always)
-    static func asinPoly(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        typealias V = SIMD8<Float>
+    static func asinPoly(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        typealias V = SIMD16<Float>
         let z = x * x
-        @inline(__always) func m(_ p: V, _ k: Float) -> V { entk_muladd_f8(p, z, V(repeating: k)) }
+        @inline(__always) func m(_ p: V, _ k: Float) -> V { entk_muladd_f16(p, z, V(repeating: k)) }
         var p = V(repeating: 0.08429820192680718)
         p = m(p, -0.04761474777301197); p = m(p, 0.047878790478741315); p = m(p, 0.025548843194940517)
         p = m(p, 0.04506449315956714); p = m(p, 0.07498651663292173); p = m(p, 0.16666673576687638)
-        return entk_muladd_f8(x * z, p, x)
+        return entk_muladd_f16(x * z, p, x)
     }
 
     @inline(__always)
-    static func reluAngle(_ c: SIMD8<Float>) -> (theta: SIMD8<Float>, sin: SIMD8<Float>) {
-        typealias V = SIMD8<Float>
+    static func reluAngle(_ c: SIMD16<Float>) -> (theta: SIMD16<Float>, sin: SIMD16<Float>) {
+        typealias V = SIMD16<Float>
         let one = V(repeating: 1)
-        let s = entk_sqrt_f8((one - c) * (one + c))
+        let s = entk_sqrt_f16((one - c) * (one + c))
         let a = c.replacing(with: -c, where: c .< 0)
         let small = a .<= V(repeating: 0.70710677)
         let asin = asinPoly(s.replacing(with: c, where: small))
@@ -90,10 +92,10 @@ enum VectorMath {
     }
 
     @inline(__always)
-    static func asinAngle(_ c: SIMD8<Float>) -> (asin: SIMD8<Float>, root: SIMD8<Float>) {
-        typealias V = SIMD8<Float>
+    static func asinAngle(_ c: SIMD16<Float>) -> (asin: SIMD16<Float>, root: SIMD16<Float>) {
+        typealias V = SIMD16<Float>
         let one = V(repeating: 1)
-        let s = entk_sqrt_f8((one - c) * (one + c))
+        let s = entk_sqrt_f16((one - c) * (one + c))
         let a = c.replacing(with: -c, where: c .< 0)
         let small = a .<= V(repeating: 0.70710677)
         let p = asinPoly(s.replacing(with: c, where: small))
@@ -101,25 +103,44 @@ enum VectorMath {
         return (big.replacing(with: p, where: small), s)
     }
 
+    /// The same at half width (the scalar tails of the block loops and the accuracy tests):
+    /// both halves of the wide vector carry x, so the lanes are computed by the code above.
+    @inline(__always)
+    static func reluAngle(_ c: SIMD4<Double>) -> (theta: SIMD4<Double>, sin: SIMD4<Double>) {
+        let r = reluAngle(SIMD8(lowHalf: c, highHalf: c)); return (r.theta.lowHalf, r.sin.lowHalf)
+    }
+    @inline(__always)
+    static func asinAngle(_ c: SIMD4<Double>) -> (asin: SIMD4<Double>, root: SIMD4<Double>) {
+        let r = asinAngle(SIMD8(lowHalf: c, highHalf: c)); return (r.asin.lowHalf, r.root.lowHalf)
+    }
+    @inline(__always)
+    static func reluAngle(_ c: SIMD8<Float>) -> (theta: SIMD8<Float>, sin: SIMD8<Float>) {
+        let r = reluAngle(SIMD16(lowHalf: c, highHalf: c)); return (r.theta.lowHalf, r.sin.lowHalf)
+    }
+    @inline(__always)
+    static func asinAngle(_ c: SIMD8<Float>) -> (asin: SIMD8<Float>, root: SIMD8<Float>) {
+        let r = asinAngle(SIMD16(lowHalf: c, highHalf: c)); return (r.asin.lowHalf, r.root.lowHalf)
+    }
+
     /// arccos on [−1, 1] (the θ of `reluAngle`).
     @inline(__always)
-    static func acos(_ x: SIMD4<Double>) -> SIMD4<Double> { reluAngle(x).theta }
+    static func acos(_ x: SIMD8<Double>) -> SIMD8<Double> { reluAngle(x).theta }
     @inline(__always)
-    static func acos(_ x: SIMD8<Float>) -> SIMD8<Float> { reluAngle(x).theta }
+    static func acos(_ x: SIMD16<Float>) -> SIMD16<Float> { reluAngle(x).theta }
     @inline(__always)
-    static func acos(_ x: Double) -> Double { acos(SIMD4<Double>(repeating: x))[0] }
+    static func acos(_ x: Double) -> Double { acos(SIMD8<Double>(repeating: x))[0] }
 
     @inline(__always)
-    static func sqrt(_ x: SIMD4<Double>) -> SIMD4<Double> { entk_sqrt_d4(x) }
+    static func sqrt(_ x: SIMD8<Double>) -> SIMD8<Double> { entk_sqrt_d8(x) }
     @inline(__always)
-    static func sqrt(_ x: SIMD8<Float>) -> SIMD8<Float> { entk_sqrt_f8(x) }
+    static func sqrt(_ x: SIMD16<Float>) -> SIMD16<Float> { entk_sqrt_f16(x) }
 
     @inline(__always)
-    static func clampUnit(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    static func clampUnit(_ x: SIMD8<Double>) -> SIMD8<Double> {
         x.replacing(with: 1, where: x .> 1).replacing(with: -1, where: x .< -1)
     }
     @inline(__always)
-    static func clampUnit(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    static func clampUnit(_ x: SIMD16<Float>) -> SIMD16<Float> {
         x.replacing(with: 1, where: x .> 1).replacing(with: -1, where: x .< -1)
     }
 
