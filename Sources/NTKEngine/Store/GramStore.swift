@@ -113,6 +113,7 @@ public final class GramStore: Sendable {
                 throw StoreError("cannot create store folder \(tilesDirectory): \(error.localizedDescription)")
             }
         }
+        if writer != nil { removeStaleTemporaryFiles() }
         if let mine = writerManifest {
             let own = (try readManifests()).first { $0.0 == mine }?.1["tiles"] as? [String: String] ?? [:]
             try recorded.withLock { sums in
@@ -260,12 +261,19 @@ public final class GramStore: Sendable {
         return KernelMatrices(nngp: Matrix(rows: n1, cols: n2, data: kn), ntk: Matrix(rows: n1, cols: n2, data: kt))
     }
 
-    /// Removes leftover temporary files of killed runs (only call when no other process writes).
-    public func removeTemporaryFiles() {
+    /// Removes temporary files that killed writers left behind (`TemporaryFile.isStale`: never
+    /// one a live writer — this process, another rank or shard — may still be writing).
+    /// Returns the names removed.
+    @discardableResult
+    public func removeStaleTemporaryFiles(now: Date = Date()) -> [String] {
+        var removed: [String] = []
         for dir in [directory, tilesDirectory] {
-            for n in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where n.hasPrefix(".") && n.contains(".tmp-") {
-                unlink((dir as NSString).appendingPathComponent(n))
+            for n in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where TemporaryFile.owner(of: n) != nil {
+                let p = (dir as NSString).appendingPathComponent(n)
+                guard let m = (try? FileManager.default.attributesOfItem(atPath: p))?[.modificationDate] as? Date else { continue }
+                if TemporaryFile.isStale(name: n, age: now.timeIntervalSince(m)), unlink(p) == 0 { removed.append(n) }
             }
         }
+        return removed
     }
 }

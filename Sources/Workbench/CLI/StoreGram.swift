@@ -90,7 +90,7 @@ func storeGram(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precisio
         do { store = try GramStore(directory: dir, identity: id, writer: nil, create: false) } catch let e as StoreError { throw UserError(e.description) }
         do {
             let k = try store.assemble(shards: shard?.count, warn: warn)
-            store.removeTemporaryFiles()
+            store.removeStaleTemporaryFiles()
             return k
         } catch let e as StoreError { throw UserError(e.description) }
     }

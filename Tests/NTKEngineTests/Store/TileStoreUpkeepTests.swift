@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+@testable import NTKEngine
+
+/// Removal of temporary files left by killed writers (never a live writer's), and the default
+/// tiling for cheap and expensive stacks.
+final class TileStoreUpkeepTests: XCTestCase {
+    var dir = ""
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "entk-upkeep-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+
+    // MARK: stale temporary files
+
+    func testTemporaryNamesCarryHostAndPid() throws {
+        let n = TemporaryFile.name(for: "t-3-4.npz")
+        XCTAssertTrue(n.hasPrefix(".t-3-4.npz.tmp-"), n)
+        let o = try XCTUnwrap(TemporaryFile.owner(of: n))
+        XCTAssertEqual(o.host, TemporaryFile.host)
+        XCTAssertEqual(o.pid, getpid())
+        XCTAssertFalse(TemporaryFile.host.contains("-"), "the host part must parse back")
+        let old = try XCTUnwrap(TemporaryFile.owner(of: ".manifest.json.tmp-4242-0a1b2c3d"))
+        XCTAssertNil(old.host); XCTAssertEqual(old.pid, 4242)
+        XCTAssertNil(TemporaryFile.owner(of: "t-3-4.npz"))
+        XCTAssertNil(TemporaryFile.owner(of: "manifest.json"))
+    }
+
+    func testStaleRule() {
+        let me = "nodeA"
+        func stale(_ host: String?, pid: Int32, age: Double, alive: Bool) -> Bool {
+            let name = ".t-0-0.npz.tmp-" + (host.map { "\($0)-" } ?? "") + "\(pid)-abcd1234"
+            return TemporaryFile.isStale(name: name, age: age, thisHost: me, isAlive: { _ in alive })
+        }
+        // This host: a live writer's temp is never stale, however old.
+        XCTAssertFalse(stale(me, pid: 10, age: 10 * 3600, alive: true))
+        // This host, writer dead: stale after the 60 s margin.
+        XCTAssertFalse(stale(me, pid: 10, age: 30, alive: false))
+        XCTAssertTrue(stale(me, pid: 10, age: 61, alive: false))
+        // Another host (another node on a shared filesystem): only by age, 1 h.
+        XCTAssertFalse(stale("nodeB", pid: 10, age: 59 * 60, alive: false))
+        XCTAssertTrue(stale("nodeB", pid: 10, age: 3601, alive: true))
+        // The older name without a host: like another host.
+        XCTAssertFalse(stale(nil, pid: 10, age: 600, alive: false))
+        XCTAssertTrue(stale(nil, pid: 10, age: 3601, alive: false))
+    }
+
+    /// A pid that certainly does not run: a child that has exited and been reaped.
+    func deadPid() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run(); p.waitUntilExit()
+        XCTAssertFalse(TemporaryFile.processExists(p.processIdentifier))
+        return p.processIdentifier
+    }
+
+    func testOrdinaryRerunRemovesOnlyStaleTemporaryFiles() throws {
+        let spec = try spec(groupStackJSON(group: "C4", padding: "circular", size: 4, channels: 1))
+        var rng = TestRNG(3)
+        let x = try InputBatch(shape: [4, 4, 1], data: rng.normals(5 * 16))
+        let id = GramStore.Identity(spec: spec, x1: x, x2: nil, precision: .float64, tileRows: 2)
+        let store = dir + "/s"
+        _ = try GramStore(directory: store, identity: id, writer: "main")
+        let tiles = store + "/tiles"
+        let h = TemporaryFile.host, dead = try deadPid()
+        let files: [(name: String, ageSeconds: Double, removed: Bool)] = [
+            (".t-0-0.npz.tmp-\(h)-\(dead)-aaaaaaaa", 120, true),          // killed writer of this host
+            (".t-0-1.npz.tmp-\(h)-\(dead)-bbbbbbbb", 5, false),           // … but too recent
+            (".t-0-2.npz.tmp-\(h)-\(getpid())-cccccccc", 7200, false),    // a live writer (this process)
+            (".t-1-1.npz.tmp-othernode-\(getpid())-dddddddd", 600, false), // another node, recent
+            (".t-1-2.npz.tmp-othernode-77-eeeeeeee", 7200, true),         // another node, an hour old
+            (".manifest.json.tmp-\(dead)-ffffffff", 7200, true),          // older name, old
+        ]
+        for f in files {
+            let dirPath = f.name.hasPrefix(".manifest") ? store : tiles
+            let p = dirPath + "/" + f.name
+            XCTAssertTrue(FileManager.default.createFile(atPath: p, contents: Data([1, 2, 3])))
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-f.ageSeconds)], ofItemAtPath: p)
+        }
+        // An ordinary (not --assemble) reopen by a writer cleans up.
+        _ = try GramStore(directory: store, identity: id, writer: "main")
+        for f in files {
+            let p = (f.name.hasPrefix(".manifest") ? store : tiles) + "/" + f.name
+            XCTAssertEqual(!FileManager.default.fileExists(atPath: p), f.removed, f.name)
+        }
+        // A read-only opener (an MPI worker rank) touches nothing.
+        let left = try FileManager.default.contentsOfDirectory(atPath: tiles).count
+        _ = try GramStore(directory: store, identity: id, writer: nil, create: false)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tiles).count, left)
+    }
+
+    // MARK: default tiling
+
+    /// The 4-layer C4 stack of BENCHMARKS.md on 32×32×3 (1.1e9 counted flop per pair there).
+    func c4Spec32() throws -> ArchitectureSpec {
+        func conv(_ t: String) -> String { #"{"type": "\#(t)", "group": "C4", "filter": [3, 3], "padding": "circular", "W_std": 1.4, "b_std": 0.1}"# }
+        let r = #"{"type": "relu"}"#
+        return try spec(#"{"input_shape": [32, 32, 3], "layers": [\#(conv("lift")), \#(r), \#(conv("gconv")), \#(r), \#(conv("gconv")), \#(r), \#(conv("gconv")), \#(r), {"type": "group_pool"}, {"type": "dense"}]}"#)
+    }
+
+    /// The workbench MLP preset's shape on 32×32×1 images (flatten, 3 dense + ReLU).
+    func mlpSpec32() throws -> ArchitectureSpec {
+        try spec(#"{"input_shape": [32, 32, 1], "layers": [{"type": "flatten"}, {"type": "dense"}, {"type": "relu"}, {"type": "dense"}, {"type": "relu"}, {"type": "dense"}]}"#)
+    }
+
+    func testTheCostModelMatchesTheCountedFlopsOfBenchmarks() throws {
+        // BENCHMARKS.md counts 1.1e9 flop per pair for this stack (independently, by hand).
+        let f = GramTiling.estimatedFlopsPerPair(spec: try c4Spec32())
+        XCTAssertEqual(f, 1.1e9, accuracy: 0.1e9)
+        // P² scaling: the 16×16 version does 1/16 of the work (BENCHMARKS.md: 6.8e7).
+        var small = try c4Spec32()
+        small.inputShape = [16, 16, 3]
+        XCTAssertEqual(GramTiling.estimatedFlopsPerPair(spec: small), 6.8e7, accuracy: 0.7e7)
+    }
+
+    func testDefaultTilesTakeSecondsForCheapAndExpensiveStacks() throws {
+        // Expensive: measured 6.7 pairs/s on one core, idle (BENCHMARKS.md, C4 32×32 float64).
+        let c4 = GramTiling.defaultTileRows(spec: try c4Spec32())
+        let c4Seconds = Double(c4 * c4) / 6.7
+        XCTAssertGreaterThanOrEqual(c4Seconds, 5, "C4 tile of \(c4) rows")
+        XCTAssertLessThanOrEqual(c4Seconds, 60, "C4 tile of \(c4) rows")
+        // Cheap: the MLP on 500 32×32×1 inputs used to make 528 tiles (16 rows) at ~1300 pairs/s,
+        // fsync-bound. Now a handful of big tiles (here one): each tile's pairs are far more than
+        // that fsync-bound rate did per second.
+        let mlp = try mlpSpec32()
+        let rows = GramTiling.defaultTileRows(spec: mlp)
+        let tiling = try GramTiling(n1: 500, n2: 500, symmetric: true, tileRows: rows)
+        XCTAssertLessThanOrEqual(tiling.tiles.count, 3, "\(rows) rows")
+        XCTAssertGreaterThanOrEqual(tiling.tiles.map(\.pairs).max() ?? 0, 100_000)
+        XCTAssertLessThanOrEqual(rows, 1024, "bounded tile memory")
+        // Deterministic (part of the store key): same answer every call, from the spec alone.
+        XCTAssertEqual(GramTiling.defaultTileRows(spec: mlp), rows)
+        XCTAssertEqual(GramTiling.defaultTileRows(spec: try c4Spec32()), c4)
+    }
+}
