@@ -22,17 +22,27 @@ public struct GramTiling: Sendable, Equatable {
     public let n2: Int
     public let symmetric: Bool
     public let tileRows: Int
+    /// Inputs from this index on form a block whose Gram with itself is not needed (the test
+    /// set of a learning curve: mean predictions need pool×pool and test×pool only). Tiles
+    /// lying wholly inside that corner are left out of `tiles`; nil: every tile.
+    public let skipCornerFrom: Int?
     public let tiles: [GramTile]
 
-    public init(n1: Int, n2: Int, symmetric: Bool, tileRows: Int) throws {
+    public init(n1: Int, n2: Int, symmetric: Bool, tileRows: Int, skipCornerFrom: Int? = nil) throws {
         guard tileRows >= 1 else { throw StoreError("--tile-rows must be at least 1, got \(tileRows)") }
         guard n1 >= 1, n2 >= 1 else { throw StoreError("the Gram is empty (\(n1)×\(n2) inputs)") }
         guard !symmetric || n1 == n2 else { throw StoreError("a symmetric Gram needs n1 == n2, got \(n1)×\(n2)") }
-        self.n1 = n1; self.n2 = n2; self.symmetric = symmetric; self.tileRows = tileRows
+        if let k = skipCornerFrom {
+            guard symmetric, (0..<n1).contains(k) else {
+                throw StoreError("skipping the corner from input \(k) needs a symmetric Gram of more than \(k) inputs (\(n1)×\(n2))")
+            }
+        }
+        self.n1 = n1; self.n2 = n2; self.symmetric = symmetric; self.tileRows = tileRows; self.skipCornerFrom = skipCornerFrom
         let b1 = (n1 + tileRows - 1) / tileRows, b2 = (n2 + tileRows - 1) / tileRows
         var t: [GramTile] = []
         for r in 0..<b1 {
             for c in (symmetric ? r : 0)..<b2 {
+                if let k = skipCornerFrom, r * tileRows >= k, c * tileRows >= k { continue }
                 t.append(GramTile(index: t.count, row: r, col: c,
                                   rows: (r * tileRows)..<min(n1, (r + 1) * tileRows),
                                   cols: (c * tileRows)..<min(n2, (c + 1) * tileRows),
@@ -43,7 +53,7 @@ public struct GramTiling: Sendable, Equatable {
     }
 
     public static func == (a: GramTiling, b: GramTiling) -> Bool {
-        a.n1 == b.n1 && a.n2 == b.n2 && a.symmetric == b.symmetric && a.tileRows == b.tileRows
+        a.n1 == b.n1 && a.n2 == b.n2 && a.symmetric == b.symmetric && a.tileRows == b.tileRows && a.skipCornerFrom == b.skipCornerFrom
     }
 
     public var totalPairs: Int { tiles.reduce(0) { $0 + $1.pairs } }

@@ -90,6 +90,51 @@ final class TileStoreUpkeepTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tiles).count, left)
     }
 
+    // MARK: learning curves: the test×test corner is skipped
+
+    func testSkippedCornerTilesCoverEverythingElseOnce() throws {
+        for (n, rows, k) in [(10, 3, 6), (10, 3, 7), (16, 3, 10), (5, 8, 2), (9, 1, 4)] {
+            let t = try GramTiling(n1: n, n2: n, symmetric: true, tileRows: rows, skipCornerFrom: k)
+            var cover = [Int](repeating: 0, count: n * n)
+            for tile in t.tiles {
+                for i in tile.rows { for j in tile.cols where !tile.diagonal || j >= i { cover[i * n + j] += 1; if i != j { cover[j * n + i] += 1 } } }
+            }
+            for i in 0..<n { for j in 0..<n where i < k || j < k {
+                XCTAssertEqual(cover[i * n + j], 1, "n \(n) rows \(rows) k \(k): (\(i), \(j))")
+            } }
+            let full = try GramTiling(n1: n, n2: n, symmetric: true, tileRows: rows)
+            let skippedBlocks = (n - 1) / rows - (k + rows - 1) / rows + 1  // blocks starting at or after k
+            XCTAssertEqual(full.tiles.count - t.tiles.count, max(0, skippedBlocks) * (max(0, skippedBlocks) + 1) / 2, "n \(n) rows \(rows) k \(k)")
+        }
+        XCTAssertThrowsError(try GramTiling(n1: 5, n2: 5, symmetric: true, tileRows: 2, skipCornerFrom: 5))
+        XCTAssertThrowsError(try GramTiling(n1: 5, n2: 4, symmetric: false, tileRows: 2, skipCornerFrom: 2))
+    }
+
+    func testSkippedCornerStoreMatchesTheUntiledGramWhereItIsNeeded() throws {
+        let s = try spec(groupStackJSON(group: "C4", padding: "circular", size: 4, channels: 1))
+        var rng = TestRNG(9)
+        let x = try InputBatch(shape: [4, 4, 1], data: rng.normals(11 * 16))
+        let id = GramStore.Identity(spec: s, x1: x, x2: nil, precision: .float64, tileRows: 3, skipCornerFrom: 6)
+        var fullID = id
+        fullID.skipCornerFrom = nil
+        XCTAssertNotEqual(id.key, fullID.key, "the corner is part of the key")
+        let store = try GramStore(directory: dir + "/lc", identity: id, writer: "main")
+        _ = try StoreRunner.fill(store, scope: store.tiling.tiles, engine: try GramEngine(spec: s), x1: x, x2: nil, warn: { _ in }, onLine: { _ in })
+        let k = try store.assemble(warn: { _ in })
+        let plain = try GramEngine(spec: s).compute(x, nil)
+        for i in 0..<11 { for j in 0..<11 {
+            if i < 6 || j < 6 {
+                XCTAssertEqual(k.ntk[i, j], plain.ntk[i, j], "(\(i), \(j))"); XCTAssertEqual(k.nngp[i, j], plain.nngp[i, j])
+            } else {  // 6 is a block boundary of 3-row tiles: the whole corner is skipped
+                XCTAssertTrue(k.ntk[i, j].isNaN, "(\(i), \(j)) lies in a skipped tile")
+            }
+        } }
+        // The manifest says so, and the full-Gram identity is refused on that folder.
+        XCTAssertThrowsError(try GramStore(directory: dir + "/lc", identity: fullID, writer: "main")) { e in
+            XCTAssertTrue("\(e)".contains("skipped test×test corner"), "\(e)")
+        }
+    }
+
     // MARK: default tiling
 
     /// The 4-layer C4 stack of BENCHMARKS.md on 32×32×3 (1.1e9 counted flop per pair there).
@@ -132,5 +177,11 @@ final class TileStoreUpkeepTests: XCTestCase {
         // Deterministic (part of the store key): same answer every call, from the spec alone.
         XCTAssertEqual(GramTiling.defaultTileRows(spec: mlp), rows)
         XCTAssertEqual(GramTiling.defaultTileRows(spec: try c4Spec32()), c4)
+        // The values docs/cluster.md quotes.
+        XCTAssertEqual(c4, 11)
+        XCTAssertEqual(rows, 1024)
+        var c4small = try c4Spec32()
+        c4small.inputShape = [16, 16, 3]
+        XCTAssertEqual(GramTiling.defaultTileRows(spec: c4small), 45)
     }
 }
