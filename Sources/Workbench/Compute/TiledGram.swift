@@ -45,7 +45,12 @@ final class PartialGram: Sendable, Hashable {
     /// Key of the Gram (`Computation.gramKey`), so the Gram view finds it whatever job computes it.
     let gramKey: String
     let tiling: GramTiling
-    private struct State { var nngp: [Double]; var ntk: [Double]; var done: Set<Int> }
+    private struct State {
+        var nngp: [Double]; var ntk: [Double]; var done: Set<Int>
+        /// `matrices()` of the current tiles: the UI asks every frame, tiles arrive every few
+        /// seconds, so the arrays are shared (copy-on-write) until the next tile.
+        var snapshot: KernelMatrices?
+    }
     private let state: Mutex<State>
 
     init(gramKey: String, tiling: GramTiling) {
@@ -66,6 +71,7 @@ final class PartialGram: Sendable, Hashable {
                 }
             }
             s.done.insert(t.index)
+            s.snapshot = nil
         }
     }
 
@@ -74,8 +80,11 @@ final class PartialGram: Sendable, Hashable {
     /// The matrices so far: NaN where a tile is missing.
     func matrices() -> KernelMatrices {
         state.withLock { s in
-            KernelMatrices(nngp: Matrix(rows: tiling.n1, cols: tiling.n2, data: s.nngp),
-                           ntk: Matrix(rows: tiling.n1, cols: tiling.n2, data: s.ntk))
+            if let m = s.snapshot { return m }
+            let m = KernelMatrices(nngp: Matrix(rows: tiling.n1, cols: tiling.n2, data: s.nngp),
+                                   ntk: Matrix(rows: tiling.n1, cols: tiling.n2, data: s.ntk))
+            s.snapshot = m
+            return m
         }
     }
 
@@ -102,7 +111,13 @@ enum TiledGram {
         let store: GramStore
         do {
             store = try GramStore(directory: (settings.root as NSString).appendingPathComponent(id.key), identity: id, writer: "main")
-        } catch let e as StoreError { throw CommandError(e.description) }
+        } catch let e as StoreError {
+            // The store is what makes the job resumable, not what makes it correct: without one
+            // (read-only or full cache folder) the Gram is computed in memory, as before.
+            progress.setNote("no tile store (\(e.description)); computed in memory, not resumable")
+            let r = try engine.compute(x, nil, progress: gram)
+            return KernelMatrices(nngp: r.nngp, ntk: r.ntk)
+        }
         let partial = PartialGram(gramKey: gramKey, tiling: store.tiling)
         let tiles = store.tiling.tiles
         let pairsTotal = store.tiling.totalPairs

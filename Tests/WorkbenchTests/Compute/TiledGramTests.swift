@@ -68,6 +68,17 @@ final class TiledGramTests: XCTestCase {
         XCTAssertEqual(third.count, 0)
     }
 
+    func testAnUnusableStoreFolderFallsBackToTheInMemoryGram() throws {
+        let (s, c) = try state()
+        let file = root + "/not-a-folder"
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
+        let p = JobProgress()
+        let r = ComputeRunner(cache: GramCache(directory: nil), threads: 1, tileStore: TileStoreSettings(root: file, tileRows: 2))
+        guard case .gram(let m, _, _) = try r.run(c, progress: p) else { return XCTFail("no Gram") }
+        XCTAssertEqual(m.ntk.data, try plainGram(s, c).ntk.data)
+        XCTAssertTrue(p.note?.hasPrefix("no tile store") ?? false, p.note ?? "no note")
+    }
+
     func testWorkbenchAndCLIShareTheStore() throws {
         let (s, c) = try state()
         let counter = Counter()
