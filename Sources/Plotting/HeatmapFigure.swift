@@ -181,40 +181,45 @@ public struct HeatmapFigure: Sendable {
             for (i, ch) in chars.enumerated() { buf[area.x, y0 + i] = Cell(ch) }
         }
 
-        // Colorbar: high at the top, low at the bottom, normalisation in the middle.
         if showBar {
-            let bx = area.maxX - barW + 1
-            let barH = max(1, min(cellRows, mapArea.height))
-            for i in 0..<barH {
-                let tTop: Double, tBot: Double
-                if shade {
-                    tTop = barH == 1 ? 1 : 1 - Double(i) / Double(barH - 1)
-                    let g = shadeGlyph(tTop, unicode: options.unicode)
-                    let fg = options.colorMode == .none ? nil : colormap.color(at: tTop)
-                    buf[bx, mapArea.y + i] = Cell(g, fg: fg)
-                } else {
-                    let n = Double(2 * barH - 1)
-                    tTop = 1 - Double(2 * i) / max(1, n); tBot = 1 - Double(2 * i + 1) / max(1, n)
-                    buf[bx, mapArea.y + i] = Cell("▀", fg: colormap.color(at: tTop), bg: colormap.color(at: tBot))
-                }
+            drawColorbar(into: &buf, area: area, x: area.maxX - barW + 1, barH: max(1, min(cellRows, mapArea.height)), top: mapArea.y,
+                         axisY: axisY, labels: (hi, lo, normLabel), centered: sc.centered, shade: shade, options: options)
+        }
+    }
+
+    /// Colorbar: high at the top, low at the bottom, normalisation in the middle; the legend for
+    /// NaN (or missing) entries on the axis row.
+    private func drawColorbar(into buf: inout CellBuffer, area: Rect, x bx: Int, barH: Int, top: Int, axisY: Int,
+                              labels: (hi: String, lo: String, norm: String), centered: Bool, shade: Bool, options: RenderOptions) {
+        for i in 0..<barH {
+            let tTop: Double, tBot: Double
+            if shade {
+                tTop = barH == 1 ? 1 : 1 - Double(i) / Double(barH - 1)
+                let g = shadeGlyph(tTop, unicode: options.unicode)
+                let fg = options.colorMode == .none ? nil : colormap.color(at: tTop)
+                buf[bx, top + i] = Cell(g, fg: fg)
+            } else {
+                let n = Double(2 * barH - 1)
+                tTop = 1 - Double(2 * i) / max(1, n); tBot = 1 - Double(2 * i + 1) / max(1, n)
+                buf[bx, top + i] = Cell("▀", fg: colormap.color(at: tTop), bg: colormap.color(at: tBot))
             }
-            let lx = bx + 2
-            buf.put(hi, x: lx, y: mapArea.y, clip: area)
-            if barH > 1 { buf.put(lo, x: lx, y: mapArea.y + barH - 1, clip: area) }
-            if barH > 2 {
-                let mid = mapArea.y + barH / 2
-                buf.put(normLabel, x: lx, y: mid, style: .dim, clip: area)
-                if sc.centered && barH > 4 { buf.put("0", x: lx, y: mid - 1, clip: area) }
-            }
-            if let label = missingLabel, matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
-                buf[bx, axisY] = shade ? Cell(hatch(options.unicode), dim: true) : Cell(hatch(true), fg: HeatmapFigure.hatchColor, bg: HeatmapFigure.missingColor)
-                buf.put(label, x: bx + 2, y: axisY, style: .dim, clip: area)
-            } else if matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
-                if shade { buf.put("? NaN", x: bx, y: axisY, style: .dim, clip: area) }
-                else {
-                    buf[bx, axisY] = Cell("█", fg: colormap.nanColor)
-                    buf.put("NaN", x: bx + 2, y: axisY, style: .dim, clip: area)
-                }
+        }
+        let lx = bx + 2
+        buf.put(labels.hi, x: lx, y: top, clip: area)
+        if barH > 1 { buf.put(labels.lo, x: lx, y: top + barH - 1, clip: area) }
+        if barH > 2 {
+            let mid = top + barH / 2
+            buf.put(labels.norm, x: lx, y: mid, style: .dim, clip: area)
+            if centered && barH > 4 { buf.put("0", x: lx, y: mid - 1, clip: area) }
+        }
+        if let label = missingLabel, matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
+            buf[bx, axisY] = shade ? Cell(hatch(options.unicode), dim: true) : Cell(hatch(true), fg: HeatmapFigure.hatchColor, bg: HeatmapFigure.missingColor)
+            buf.put(label, x: bx + 2, y: axisY, style: .dim, clip: area)
+        } else if matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
+            if shade { buf.put("? NaN", x: bx, y: axisY, style: .dim, clip: area) }
+            else {
+                buf[bx, axisY] = Cell("█", fg: colormap.nanColor)
+                buf.put("NaN", x: bx + 2, y: axisY, style: .dim, clip: area)
             }
         }
     }
