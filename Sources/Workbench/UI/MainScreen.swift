@@ -175,7 +175,7 @@ enum JobsPane {
                 y += 1
             }
             if j.isRunning && y < inner.maxY {
-                buf.render(ProgressBar(label: "", fraction: j.fraction, elapsed: j.elapsed, theme: theme),
+                buf.render(ProgressBar(label: "", fraction: j.fraction, elapsed: j.elapsed, theme: theme, knownETA: j.tiles != nil ? j.eta : nil),
                            in: Rect(x: inner.x + 2, y: y, width: inner.width - 2, height: 1))
                 y += 1
             }

@@ -105,7 +105,8 @@ final class TiledGramTests: XCTestCase {
     func testJobsPaneShowsTileCountsRateAndResume() throws {
         var s = Fixtures.smallState()
         let counts = TileCounts(done: 7, total: 21, resumed: 5, pairsDone: 26, pairsTotal: 78, pairsPerSecond: 13)
-        s.jobs = [JobSnapshot(id: 3, title: "Gram cnn", key: "k", status: .running, fraction: counts.fraction, elapsed: 2,
+        // 10 s elapsed at 1/3 would extrapolate to 20 s left; this run's own rate says 4 s.
+        s.jobs = [JobSnapshot(id: 3, title: "Gram cnn", key: "k", status: .running, fraction: counts.fraction, elapsed: 10,
                               eta: counts.eta, note: "resumed 5/21 tiles", tiles: counts),
                   JobSnapshot(id: 1, title: "Gram mlp", key: "m", status: .done, fraction: 1, elapsed: 0.5, eta: nil)]
         s.focus = .jobs
