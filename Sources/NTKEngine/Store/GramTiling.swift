@@ -121,7 +121,7 @@ public struct GramTiling: Sendable, Equatable {
 
     /// Seconds of one-core work a default tile aims at (about 10 s on a two-core node). Shorter
     /// tiles mean more of them, and the manifest (one checksum per tile, rewritten after each)
-    /// grows with their number: 20 s keeps a 2000-input 32×32 C4 Gram near 20k tiles.
+    /// grows with their number: 20 s gives a 2000-input 32×32 C4 Gram about 17k tiles (11 rows).
     public static let targetTileSeconds = 20.0
     /// float64 rate of the kernel recursion on one core (BENCHMARKS.md: 7–12 GFLOP/s of this
     /// arithmetic per core; the lower, float64 figure, so tiles err on the short side).

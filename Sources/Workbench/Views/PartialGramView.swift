@@ -15,8 +15,9 @@ enum PartialGramView {
                                 colormap: HeatmapFigure.suggestedColormap(for: mat.data),
                                 xLabel: "x′", yLabel: "x", quantity: s.view.kernel.symbol)
         fig.missingLabel = "to do"
-        let notes = [ViewBuilder.pending(s, c),
-                     "\(done)/\(total) tiles of \(partial.tiling.tileRows) rows; hatched ╱: tiles not computed yet"]
+        // Nothing here changes between tiles (the view is cached per tile); the running
+        // percentage and ETA are in the Jobs pane.
+        let notes = ["… computing \(c.title): \(done)/\(total) tiles of \(partial.tiling.tileRows) rows; hatched ╱: not computed yet"]
         return ViewContent(figures: [NamedFigure(name: "gram-\(s.view.kernel.rawValue)-\(st.name)-partial", figure: .heatmap(fig))], notes: notes)
     }
 }

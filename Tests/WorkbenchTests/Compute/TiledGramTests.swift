@@ -148,7 +148,7 @@ final class TiledGramTests: XCTestCase {
         _ = try s.perform(Invocation("view.gram"))
         s.jobs = [JobSnapshot(id: 1, title: c.title, key: c.key, status: .running, fraction: 0.5, elapsed: 1, eta: 1, partial: partial)]
         let content = ViewBuilder.content(s)
-        XCTAssertEqual(content.notes.last, "3/6 tiles of 4 rows; hatched ╱: tiles not computed yet")
+        XCTAssertEqual(content.notes.last, "… computing Gram cnn: 3/6 tiles of 4 rows; hatched ╱: not computed yet")
         var buf = CellBuffer(width: 70, height: 22)
         ViewsPane.render(content, into: &buf, area: buf.area, options: .rich, theme: .init())
         XCTAssertTrue(buf.text.contains("╱"), buf.text)
@@ -157,5 +157,13 @@ final class TiledGramTests: XCTestCase {
         var ascii = CellBuffer(width: 70, height: 22)
         ViewsPane.render(content, into: &ascii, area: ascii.area, options: RenderOptions(colorMode: .none, unicode: false), theme: .init())
         assertSnapshot(snapshotText(ascii), named: "view-gram-partial-ascii")
+        // Cached per tile: the key is stable between tiles and changes with the next one.
+        let k1 = ViewRenderCache.key(s, width: 70, height: 22, options: .rich)
+        XCTAssertNotNil(k1)
+        XCTAssertEqual(ViewRenderCache.key(s, width: 70, height: 22, options: .rich), k1)
+        let missing = try XCTUnwrap(store.tiling.tiles.first { !done.contains($0.index) })
+        let zero = Matrix(rows: missing.rows.count, cols: missing.cols.count)
+        partial.record(missing, KernelMatrices(nngp: zero, ntk: zero))
+        XCTAssertNotEqual(ViewRenderCache.key(s, width: 70, height: 22, options: .rich), k1)
     }
 }
