@@ -211,7 +211,7 @@ enum ViewsPane {
             render(ViewBuilder.content(s), into: &b, area: b.area, options: options, theme: theme)
             return b
         }
-        if let view { buf.blit(view, x: inner.x, y: inner.y) } else {
+        if let view = view ?? cache.previous(of: key) { buf.blit(view, x: inner.x, y: inner.y) } else {
             _ = buf.put("preparing the view…", x: inner.x, y: inner.y, style: CellStyle(fg: theme.muted), clip: inner)
         }
     }

@@ -38,6 +38,14 @@ final class ViewRenderCache: Sendable {
         return slot.withLock { $0.key == key ? $0.buffer : nil }
     }
 
+    /// The last rendered buffer of the same view as `key` (the part before `|partial`): shown
+    /// while the render for the next tile of a filling Gram — or its complete view — is under
+    /// way, instead of "preparing the view…" flashing at every tile.
+    func previous(of key: String) -> CellBuffer? {
+        let base = key.components(separatedBy: "|partial").first ?? key
+        return slot.withLock { s in (s.key?.hasPrefix(base) ?? false) ? s.buffer : nil }
+    }
+
     /// Blocks until no render is pending (tests).
     func waitIdle() {
         while slot.withLock({ $0.pending != nil }) { usleep(2_000) }

@@ -164,6 +164,13 @@ final class TiledGramTests: XCTestCase {
         let missing = try XCTUnwrap(store.tiling.tiles.first { !done.contains($0.index) })
         let zero = Matrix(rows: missing.rows.count, cols: missing.cols.count)
         partial.record(missing, KernelMatrices(nngp: zero, ntk: zero))
-        XCTAssertNotEqual(ViewRenderCache.key(s, width: 70, height: 22, options: .rich), k1)
+        let k2 = try XCTUnwrap(ViewRenderCache.key(s, width: 70, height: 22, options: .rich))
+        XCTAssertNotEqual(k2, k1)
+        // While the next tile's view renders, the last one stays on screen.
+        let cache = ViewRenderCache()
+        _ = cache.buffer(key: try XCTUnwrap(k1)) { CellBuffer(width: 2, height: 1) }
+        cache.waitIdle()
+        XCTAssertNotNil(cache.previous(of: k2))
+        XCTAssertNil(cache.previous(of: "another view"))
     }
 }
