@@ -15,7 +15,7 @@ final class JobProgress: Sendable {
     private let cancelled = Atomic<Bool>(false)
     private let noteText = Mutex<String?>(nil)
     /// Tile counts and the partial Gram of a store-backed Gram stage (nil otherwise).
-    private let tileState = Mutex<(counts: TileCounts, partial: PartialGram)?>(nil)
+    private let tileState = Mutex<(counts: TileCounts, partial: PartialGram?)?>(nil)
     let started = Date()
 
     init() {}
@@ -44,9 +44,11 @@ final class JobProgress: Sendable {
     var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 
     /// The current stage computes a Gram tile by tile (`TiledGram`): its counts and finished part.
-    func setTiles(_ counts: TileCounts, partial: PartialGram) { tileState.withLock { $0 = (counts, partial) } }
+    /// `partial` nil once the Gram is assembled (the job table keeps progress objects; a
+    /// 2000² partial Gram is 64 MB).
+    func setTiles(_ counts: TileCounts, partial: PartialGram?) { tileState.withLock { $0 = (counts, partial) } }
     var tiles: TileCounts? { tileState.withLock { $0?.counts } }
-    var partial: PartialGram? { tileState.withLock { $0?.partial } }
+    var partial: PartialGram? { tileState.withLock { $0?.partial ?? nil } }
 
     func cancel() {
         cancelled.store(true, ordering: .relaxed)

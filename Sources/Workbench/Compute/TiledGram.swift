@@ -126,6 +126,7 @@ enum TiledGram {
         let pairsAtStart = Mutex(0)
         let finished = Mutex(Set<Int>())
         progress.setTiles(counts.withLock { $0 }, partial: partial)
+        defer { progress.setTiles(counts.withLock { $0 }, partial: nil) }  // done, failed or cancelled
         do {
             _ = try StoreRunner.fill(store, scope: tiles, engine: engine, x1: x, x2: nil, progress: gram, warn: { _ in }, onLine: { _ in },
                 onResume: { done in

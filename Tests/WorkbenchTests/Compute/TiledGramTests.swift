@@ -51,6 +51,7 @@ final class TiledGramTests: XCTestCase {
         }
         XCTAssertEqual(first.count, 5)
         XCTAssertEqual(p1.tiles?.done, 5)
+        XCTAssertNil(p1.partial)
         // Recomputed by a fresh runner (as after a restart): only the 16 missing tiles are computed.
         let second = Counter(), p2 = JobProgress()
         guard case .gram(let m, _, _) = try runner(second).run(c, progress: p2) else { return XCTFail("no Gram") }
@@ -59,6 +60,7 @@ final class TiledGramTests: XCTestCase {
         XCTAssertEqual(p2.note, "resumed 5/21 tiles")
         XCTAssertEqual(p2.tiles?.resumed, 5)
         XCTAssertEqual(p2.tiles?.done, 21)
+        XCTAssertNil(p2.partial, "the partial Gram is released once assembled")
         let plain = try plainGram(s, c)
         XCTAssertEqual(m.ntk.data, plain.ntk.data, "byte-identical to the in-memory Gram")
         XCTAssertEqual(m.nngp.data, plain.nngp.data)
