@@ -134,9 +134,10 @@ public struct GramTiling: Sendable, Equatable {
     /// Floating-point work of one pair, counted as in BENCHMARKS.md ("FLOP count per pair"): per
     /// spatial layer and per group element, on each of the P² position pairs, a separable window
     /// sum over the filter taps on K and Θ (2·(kh+kw) adds) plus the affine combine (6), and 45
-    /// per pointwise nonlinearity; the input covariance costs P²·C products, a reduction P², the
-    /// scalar (MLP) part one dot product of the inputs (vector inputs) and ~50 per layer.
-    /// Deterministic: integer shapes only.
+    /// per pointwise nonlinearity; the input covariance over all position pairs costs P²·C
+    /// products (the engine computes it for every image stack, even when a `flatten` reads only
+    /// its diagonal), a reduction P² (`flatten`: P), the scalar (MLP) part one dot product of the
+    /// inputs (vector inputs) and ~50 per layer. Deterministic: integer shapes only.
     public static func estimatedFlopsPerPair(spec: ArchitectureSpec) -> Double {
         let input = spec.inputShape
         var flops = perPairOverheadFlops
@@ -144,13 +145,9 @@ public struct GramTiling: Sendable, Equatable {
             let d = Double(input.first ?? 1)
             return flops + 2 * d + 50 * Double(spec.layers.count)
         }
-        var h = input[0], w = input[1], g = 1, spatial = true, covariance = false
-        let channels = Double(input[2])
+        var h = input[0], w = input[1], g = 1, spatial = true
+        flops += Double(h * w) * Double(h * w) * Double(input[2])
         for layer in spec.layers {
-            if !covariance, spatial, !(layer == .flatten) {
-                // Every spatial op needs the input covariance over all position pairs.
-                flops += Double(h * w) * Double(h * w) * channels; covariance = true
-            }
             let p2 = Double(h * w) * Double(h * w)
             switch layer {
             case .conv, .lift, .gconv:
@@ -167,8 +164,7 @@ public struct GramTiling: Sendable, Equatable {
             case .activation:
                 flops += spatial ? Double(g) * p2 * 45 : 50
             case .flatten:
-                // Only the diagonal t = t′ is read (straight from the inputs when no spatial layer came first).
-                if spatial { flops += Double(g * h * w) * (covariance ? 1 : channels); spatial = false }
+                if spatial { flops += Double(g * h * w); spatial = false }  // the diagonal t = t′ only
             case .globalAvgPool, .groupPool:
                 if spatial { flops += Double(g) * p2; spatial = false }
             default:
