@@ -28,6 +28,10 @@ public struct HeatmapFigure: Sendable {
     public var rowBlockLabels: [String]?
     /// Names of the column blocks (defaults to `rowBlockLabels` for square matrices).
     public var columnBlockLabels: [String]?
+    /// Set when NaN entries mean "not computed yet" (a Gram filling in tile by tile): they are
+    /// drawn as a dim hatch `╱` instead of the NaN colour, and the legend names them with this
+    /// text (e.g. "missing").
+    public var missingLabel: String?
 
     /// `matrix.count` must be `rows * cols`; missing entries are treated as NaN and extra
     /// entries ignored, so a malformed input shows up visibly instead of crashing.
@@ -189,12 +193,18 @@ public struct HeatmapFigure: Sendable {
                         continue
                     }
                     let t = grid.unit(cx, cy, sc) ?? .nan
+                    if t.isNaN && missingLabel != nil { buf[x, y] = Cell(hatch(options.unicode), dim: true); continue }
                     var cell = Cell(shadeGlyph(t, unicode: options.unicode))
                     if options.colorMode != .none && !t.isNaN { cell.fg = colormap.color(at: t) }
                     buf[x, y] = cell
                 } else {
-                    let top = grid.unit(cx, 2 * cy, sc).map { colormap.color(at: $0) } ?? sepColor
-                    let bottom: RGB? = 2 * cy + 1 < grid.pxH ? (grid.unit(cx, 2 * cy + 1, sc).map { colormap.color(at: $0) } ?? sepColor) : nil
+                    let ut = grid.unit(cx, 2 * cy, sc), ub: Double? = 2 * cy + 1 < grid.pxH ? grid.unit(cx, 2 * cy + 1, sc) : nil
+                    if missingLabel != nil, ut?.isNaN == true, ub?.isNaN ?? true {
+                        buf[x, y] = Cell(hatch(true), fg: HeatmapFigure.hatchColor, bg: HeatmapFigure.missingColor); continue
+                    }
+                    func color(_ u: Double) -> RGB { u.isNaN && missingLabel != nil ? HeatmapFigure.missingColor : colormap.color(at: u) }
+                    let top = ut.map(color) ?? sepColor
+                    let bottom: RGB? = 2 * cy + 1 < grid.pxH ? (ub.map(color) ?? sepColor) : nil
                     buf[x, y] = Cell("▀", fg: top, bg: bottom)
                 }
             }
@@ -250,7 +260,10 @@ public struct HeatmapFigure: Sendable {
             if frame.scale.centered && barH > 4 { buf.put("0", x: lx, y: mid - 1, clip: area) }
         }
         let axisY = mapArea.y + grid.shownRows
-        if matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
+        if let label = missingLabel, matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
+            buf[bx, axisY] = frame.shade ? Cell(hatch(options.unicode), dim: true) : Cell(hatch(true), fg: HeatmapFigure.hatchColor, bg: HeatmapFigure.missingColor)
+            buf.put(label, x: bx + 2, y: axisY, style: .dim, clip: area)
+        } else if matrix.contains(where: { $0.isNaN }) && axisY < area.maxY {
             if frame.shade { buf.put("? NaN", x: bx, y: axisY, style: .dim, clip: area) }
             else {
                 buf[bx, axisY] = Cell("█", fg: colormap.nanColor)
@@ -270,6 +283,12 @@ public struct HeatmapFigure: Sendable {
         }
         return out
     }
+
+    /// Background and glyph colours of a missing (not yet computed) cell: dark and dim, apart
+    /// from every colormap's ends.
+    static let missingColor = RGB(38, 38, 38)
+    static let hatchColor = RGB(110, 110, 110)
+    func hatch(_ unicode: Bool) -> Character { unicode ? "╱" : "/" }
 
     /// Shade-ramp glyph for a unit value; NaN is `?`.
     func shadeGlyph(_ t: Double, unicode: Bool) -> Character {

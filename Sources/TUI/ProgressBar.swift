@@ -7,13 +7,17 @@ public struct ProgressBar: Widget {
     public var fraction: Double
     public var elapsed: Double
     public var theme: Theme
+    /// An ETA the caller knows better (e.g. a resumed job: its own rate, not elapsed/fraction,
+    /// which counts the work done before it started); nil: extrapolated.
+    public var knownETA: Double?
 
-    public init(label: String = "", fraction: Double, elapsed: Double, theme: Theme = Theme()) {
-        self.label = label; self.fraction = fraction; self.elapsed = elapsed; self.theme = theme
+    public init(label: String = "", fraction: Double, elapsed: Double, theme: Theme = Theme(), knownETA: Double? = nil) {
+        self.label = label; self.fraction = fraction; self.elapsed = elapsed; self.theme = theme; self.knownETA = knownETA
     }
 
     /// Remaining seconds assuming a constant rate; nil when it cannot be estimated yet.
     public var eta: Double? {
+        if let e = knownETA, e.isFinite, e >= 0 { return e }
         guard fraction.isFinite, fraction > 0, elapsed.isFinite, elapsed >= 0 else { return nil }
         if fraction >= 1 { return 0 }
         return elapsed * (1 - fraction) / fraction

@@ -37,8 +37,11 @@ public final class GramStore: Sendable {
         public var x2: InputBatch?
         public var precision: Precision
         public var tileRows: Int
-        public init(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precision: Precision, tileRows: Int) {
+        /// `GramTiling.skipCornerFrom`: part of the key (only when set, so other keys are unchanged).
+        public var skipCornerFrom: Int?
+        public init(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precision: Precision, tileRows: Int, skipCornerFrom: Int? = nil) {
             self.spec = spec; self.x1 = x1; self.x2 = x2; self.precision = precision; self.tileRows = tileRows
+            self.skipCornerFrom = skipCornerFrom
         }
 
         /// Canonical spec text: compact, key-sorted JSON (the name is left out: it does not change the kernel).
@@ -62,7 +65,8 @@ public final class GramStore: Sendable {
         /// SHA-256 of the canonical spec, both input sets' bytes, the precision and the tiling.
         public var key: String {
             var h = SHA256()
-            for part in [GramStore.format, canonicalSpec, x1Digest, x2Digest, precision.rawValue, "tile_rows=\(tileRows)"] {
+            let skip = skipCornerFrom.map { ["skip_corner_from=\($0)"] } ?? []
+            for part in [GramStore.format, canonicalSpec, x1Digest, x2Digest, precision.rawValue, "tile_rows=\(tileRows)"] + skip {
                 h.update(data: Data("\(part.utf8.count):".utf8)); h.update(data: Data(part.utf8))
             }
             return ContentHash.hex(digest: h.finalize())
@@ -80,14 +84,16 @@ public final class GramStore: Sendable {
     public init(directory: String, identity id: Identity, writer: String?, create: Bool = true) throws {
         self.directory = directory
         key = id.key
-        tiling = try GramTiling(n1: id.x1.count, n2: (id.x2 ?? id.x1).count, symmetric: id.x2 == nil, tileRows: id.tileRows)
-        let h: [String: Any] = [
+        tiling = try GramTiling(n1: id.x1.count, n2: (id.x2 ?? id.x1).count, symmetric: id.x2 == nil, tileRows: id.tileRows,
+                                skipCornerFrom: id.skipCornerFrom)
+        var h: [String: Any] = [
             "format": Self.format, "key": key, "spec": id.canonicalSpec,
             "x1_sha256": id.x1Digest, "x1_shape": [id.x1.count] + id.x1.shape,
             "x2_sha256": id.x2Digest, "x2_shape": id.x2.map { [$0.count] + $0.shape } ?? [],
             "precision": id.precision.rawValue, "tile_rows": id.tileRows,
             "n1": tiling.n1, "n2": tiling.n2, "symmetric": tiling.symmetric, "tiles_total": tiling.tiles.count,
         ]
+        if let k = id.skipCornerFrom { h["skip_corner_from"] = k }
         header = ["spec": id.canonicalSpec, "x1_sha256": id.x1Digest, "x2_sha256": id.x2Digest,
                   "precision": id.precision.rawValue, "tile_rows": String(id.tileRows)]
         headerJSON = try JSONSerialization.data(withJSONObject: h, options: [.sortedKeys])
@@ -113,6 +119,7 @@ public final class GramStore: Sendable {
                 throw StoreError("cannot create store folder \(tilesDirectory): \(error.localizedDescription)")
             }
         }
+        if writer != nil { removeStaleTemporaryFiles() }
         if let mine = writerManifest {
             let own = (try readManifests()).first { $0.0 == mine }?.1["tiles"] as? [String: String] ?? [:]
             try recorded.withLock { sums in
@@ -133,6 +140,7 @@ public final class GramStore: Sendable {
         if (m["precision"] as? String) != header["precision"] { why.append("the precision (\(m["precision"] ?? "?"))") }
         if (m["tile_rows"] as? Int).map(String.init) != header["tile_rows"] { why.append("the tiling (--tile-rows \(m["tile_rows"] ?? "?"))") }
         if (m["format"] as? String) != Self.format { why.append("the store format") }
+        if (m["skip_corner_from"] as? Int) != tiling.skipCornerFrom { why.append("the skipped test×test corner") }
         return "store \(directory) was made for another job (\(name) differs in \(why.isEmpty ? "its key" : why.joined(separator: ", "))); "
             + "it is not used. Pick another --store folder, or delete that one to start over."
     }
@@ -230,6 +238,7 @@ public final class GramStore: Sendable {
 
     /// The full matrices from the finished tiles (mirroring the lower triangle of a symmetric
     /// Gram). Throws `StoreError` listing missing tiles (per shard when `shards` is given).
+    /// Entries of a skipped corner (`GramTiling.skipCornerFrom`) that no tile covers are NaN.
     public func assemble(shards: Int? = nil, warn: (String) -> Void) throws -> KernelMatrices {
         let done = try scan(warn: warn)
         let missing = tiling.tiles.filter { !done.contains($0.index) }
@@ -260,12 +269,19 @@ public final class GramStore: Sendable {
         return KernelMatrices(nngp: Matrix(rows: n1, cols: n2, data: kn), ntk: Matrix(rows: n1, cols: n2, data: kt))
     }
 
-    /// Removes leftover temporary files of killed runs (only call when no other process writes).
-    public func removeTemporaryFiles() {
+    /// Removes temporary files that killed writers left behind (`TemporaryFile.isStale`: never
+    /// one a live writer — this process, another rank or shard — may still be writing).
+    /// Returns the names removed.
+    @discardableResult
+    public func removeStaleTemporaryFiles(now: Date = Date()) -> [String] {
+        var removed: [String] = []
         for dir in [directory, tilesDirectory] {
-            for n in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where n.hasPrefix(".") && n.contains(".tmp-") {
-                unlink((dir as NSString).appendingPathComponent(n))
+            for n in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where TemporaryFile.owner(of: n) != nil {
+                let p = (dir as NSString).appendingPathComponent(n)
+                guard let m = (try? FileManager.default.attributesOfItem(atPath: p))?[.modificationDate] as? Date else { continue }
+                if TemporaryFile.isStale(name: n, age: now.timeIntervalSince(m)), unlink(p) == 0 { removed.append(n) }
             }
         }
+        return removed
     }
 }

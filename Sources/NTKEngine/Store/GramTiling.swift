@@ -22,17 +22,27 @@ public struct GramTiling: Sendable, Equatable {
     public let n2: Int
     public let symmetric: Bool
     public let tileRows: Int
+    /// Inputs from this index on form a block whose Gram with itself is not needed (the test
+    /// set of a learning curve: mean predictions need pool×pool and test×pool only). Tiles
+    /// lying wholly inside that corner are left out of `tiles`; nil: every tile.
+    public let skipCornerFrom: Int?
     public let tiles: [GramTile]
 
-    public init(n1: Int, n2: Int, symmetric: Bool, tileRows: Int) throws {
+    public init(n1: Int, n2: Int, symmetric: Bool, tileRows: Int, skipCornerFrom: Int? = nil) throws {
         guard tileRows >= 1 else { throw StoreError("--tile-rows must be at least 1, got \(tileRows)") }
         guard n1 >= 1, n2 >= 1 else { throw StoreError("the Gram is empty (\(n1)×\(n2) inputs)") }
         guard !symmetric || n1 == n2 else { throw StoreError("a symmetric Gram needs n1 == n2, got \(n1)×\(n2)") }
-        self.n1 = n1; self.n2 = n2; self.symmetric = symmetric; self.tileRows = tileRows
+        if let k = skipCornerFrom {
+            guard symmetric, (0..<n1).contains(k) else {
+                throw StoreError("skipping the corner from input \(k) needs a symmetric Gram of more than \(k) inputs (\(n1)×\(n2))")
+            }
+        }
+        self.n1 = n1; self.n2 = n2; self.symmetric = symmetric; self.tileRows = tileRows; self.skipCornerFrom = skipCornerFrom
         let b1 = (n1 + tileRows - 1) / tileRows, b2 = (n2 + tileRows - 1) / tileRows
         var t: [GramTile] = []
         for r in 0..<b1 {
             for c in (symmetric ? r : 0)..<b2 {
+                if let k = skipCornerFrom, r * tileRows >= k, c * tileRows >= k { continue }
                 t.append(GramTile(index: t.count, row: r, col: c,
                                   rows: (r * tileRows)..<min(n1, (r + 1) * tileRows),
                                   cols: (c * tileRows)..<min(n2, (c + 1) * tileRows),
@@ -43,7 +53,7 @@ public struct GramTiling: Sendable, Equatable {
     }
 
     public static func == (a: GramTiling, b: GramTiling) -> Bool {
-        a.n1 == b.n1 && a.n2 == b.n2 && a.symmetric == b.symmetric && a.tileRows == b.tileRows
+        a.n1 == b.n1 && a.n2 == b.n2 && a.symmetric == b.symmetric && a.tileRows == b.tileRows && a.skipCornerFrom == b.skipCornerFrom
     }
 
     public var totalPairs: Int { tiles.reduce(0) { $0 + $1.pairs } }
@@ -92,17 +102,76 @@ public struct GramTiling: Sendable, Equatable {
         return (i, n)
     }
 
-    /// The default block size, aiming at tiles of seconds to tens of seconds. Deterministic (it
-    /// is part of the store key, so a rerun must choose the same): from the input size only.
-    /// BENCHMARKS.md: a 32×32×3 C4 4-layer pair takes ~0.15 s on one thread (6.7 pairs/s, idle),
-    /// 16×16 ~0.01 s; pair cost grows about with the square of the pixel count, so 16 rows
-    /// (≤ 256 pairs, ~20 s on 2 threads) at 32×32 and proportionally more rows for smaller images.
+    /// The default block size: tiles of about `targetTileSeconds` on one core, for cheap and
+    /// expensive stacks alike.
+    ///
+    /// The tiling is part of the store key, so it must be decided before the store exists and
+    /// be the same on every machine, shard and rank of a job: it is computed from the spec and
+    /// the input shape only (`estimatedFlopsPerPair` at `assumedFlopsPerSecond`), never from a
+    /// timing (measuring the first tile would give each machine, and each rerun, its own key).
+    /// Bounds: at least 8 rows (a tile file per few pairs would make the manifest, which lists
+    /// every tile, the bottleneck), at most 1024 (a 1024² tile is 16 MiB on disk and in memory).
+    /// SO(3) stacks run on their own evaluator, outside this model: 16 rows, as before.
     public static func defaultTileRows(spec: ArchitectureSpec) -> Int {
         if spec.isSpherical { return 16 }
-        let shape = spec.inputShape
-        guard shape.count >= 3 else { return 512 }  // MLP: one dgemm + scalar recursion, cheap
-        let pixels = max(1, shape.dropLast().reduce(1, *))
-        return min(256, max(8, 16 * 1024 / pixels))
+        let flops = max(1, estimatedFlopsPerPair(spec: spec))
+        let pairs = targetTileSeconds * assumedFlopsPerSecond / flops
+        return min(1024, max(8, Int(pairs.squareRoot())))
+    }
+
+    /// Seconds of one-core work a default tile aims at (about 10 s on a two-core node). Shorter
+    /// tiles mean more of them, and the manifest (one checksum per tile, rewritten after each)
+    /// grows with their number: 20 s gives a 2000-input 32×32 C4 Gram about 17k tiles (11 rows).
+    public static let targetTileSeconds = 20.0
+    /// float64 rate of the kernel recursion on one core (BENCHMARKS.md: 7–12 GFLOP/s of this
+    /// arithmetic per core; the lower, float64 figure, so tiles err on the short side).
+    public static let assumedFlopsPerSecond = 7e9
+    /// Work per pair that is not arithmetic of the recursion (workspace, self-kernel lookup,
+    /// bookkeeping; a few µs measured as MLP pairs/s): a floor so cheap stacks get big tiles,
+    /// not unbounded ones.
+    public static let perPairOverheadFlops = 2e4
+
+    /// Floating-point work of one pair, counted as in BENCHMARKS.md ("FLOP count per pair"): per
+    /// spatial layer and per group element, on each of the P² position pairs, a separable window
+    /// sum over the filter taps on K and Θ (2·(kh+kw) adds) plus the affine combine (6), and 45
+    /// per pointwise nonlinearity; the input covariance over all position pairs costs P²·C
+    /// products (the engine computes it for every image stack, even when a `flatten` reads only
+    /// its diagonal), a reduction P² (`flatten`: P), the scalar (MLP) part one dot product of the
+    /// inputs (vector inputs) and ~50 per layer. Deterministic: integer shapes only.
+    public static func estimatedFlopsPerPair(spec: ArchitectureSpec) -> Double {
+        let input = spec.inputShape
+        var flops = perPairOverheadFlops
+        guard input.count == 3 else {
+            let d = Double(input.first ?? 1)
+            return flops + 2 * d + 50 * Double(spec.layers.count)
+        }
+        var h = input[0], w = input[1], g = 1, spatial = true
+        flops += Double(h * w) * Double(h * w) * Double(input[2])
+        for layer in spec.layers {
+            let p2 = Double(h * w) * Double(h * w)
+            switch layer {
+            case .conv, .lift, .gconv:
+                let c: LayerSpec.Convolution
+                switch layer {
+                case .lift(let gc): c = gc.conv; g = gc.group.order
+                case .gconv(let gc): c = gc.conv; g = gc.group.order
+                case .conv(let cv): c = cv
+                default: continue
+                }
+                let kh = c.filter.first ?? 1, kw = c.filter.last ?? 1
+                if c.padding == .valid { h = max(1, h - kh + 1); w = max(1, w - kw + 1) }
+                flops += Double(g) * Double(h * w) * Double(h * w) * Double(2 * (kh + kw) + 6)
+            case .activation:
+                flops += spatial ? Double(g) * p2 * 45 : 50
+            case .flatten:
+                if spatial { flops += Double(g * h * w); spatial = false }  // the diagonal t = t′ only
+            case .globalAvgPool, .groupPool:
+                if spatial { flops += Double(g) * p2; spatial = false }
+            default:
+                flops += 50
+            }
+        }
+        return flops
     }
 }
 

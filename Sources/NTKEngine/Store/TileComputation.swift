@@ -59,6 +59,7 @@ extension GramEngine {
         let diagonal = tile.diagonal, precision = self.precision
         let r0 = tile.rows.lowerBound, c0 = tile.cols.lowerBound
         let pairList = pairs
+        progress.begin(total: pairList.count)
         x1.data.withUnsafeBufferPointer { b1 in
             xb.data.withUnsafeBufferPointer { b2 in
                 let p1 = UncheckedPointer(b1), p2 = UncheckedPointer(b2)
@@ -86,6 +87,7 @@ extension GramEngine {
                         }
                         out.set(a * nc + b, v)
                         if diagonal { out.set(b * nc + a, v) }
+                        progress.advance(by: 1)
                     }
                 }
             }
@@ -192,7 +194,7 @@ public final class StoreProgress: Sendable {
         return String(format: "tiles %d/%d, %.1f pairs/s, ETA %@", s.tilesDone, tilesTotal, rate, eta)
     }
 
-    static func duration(_ s: Double) -> String {
+    public static func duration(_ s: Double) -> String {
         if !s.isFinite { return "–" }
         let t = Int(s.rounded())
         if t >= 3600 { return "\(t / 3600)h\(String(format: "%02d", t % 3600 / 60))m" }
@@ -205,11 +207,15 @@ public final class StoreProgress: Sendable {
 public enum StoreRunner {
     /// Computes every tile of `scope` that is not finished in `store`, one after another (each
     /// tile uses all of the engine's threads). `onLine` gets progress lines; `progress` is only
-    /// used for cancellation (Ctrl-C): finished tiles stay in the store.
+    /// used for cancellation (Ctrl-C): finished tiles stay in the store. `onResume` gets the
+    /// tiles found finished before any is computed, `onTile` each tile once it is in the store
+    /// (the workbench draws the Gram from them while it is computed).
     public static func fill(_ store: GramStore, scope: [GramTile], engine: GramEngine, x1: InputBatch, x2: InputBatch?,
                             progress: GramProgress = GramProgress(), warn: (String) -> Void,
-                            onLine: (String) -> Void) throws -> StoreProgress {
+                            onLine: (String) -> Void, onResume: (Set<Int>) -> Void = { _ in },
+                            onTile: (GramTile, KernelMatrices) -> Void = { _, _ in }) throws -> StoreProgress {
         let done = try store.scan(owned: Set(scope.map(\.index)), warn: warn)
+        onResume(done)
         let p = StoreProgress(tiling: store.tiling, scope: scope, alreadyDone: done)
         let queue = TileQueue(scope.filter { !done.contains($0.index) })
         let cache = SelfKernelCache()
@@ -217,6 +223,7 @@ public enum StoreRunner {
             if progress.isCancelled { throw KernelError.cancelled }
             let k = try engine.computeTile(t, x1, x2, cache: cache, progress: progress)
             try store.write(t, k)
+            onTile(t, k)
             if let line = p.finished(t) { onLine(line) }
         }
         return p

@@ -99,7 +99,8 @@ enum Launcher {
         let screen: NcursesScreen
         do { screen = try NcursesScreen() } catch { throw UserError("cannot open the terminal: \(error)") }
         defer { screen.shutdown() }
-        let runner = ComputeRunner(cache: cache, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let runner = ComputeRunner(cache: cache, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                   tileStore: .app(tileRows: config.tileRows))
         let center = JobCenter(runner: runner)
         let driver = SessionDriver(state: state, center: center, log: log)
         switch start {

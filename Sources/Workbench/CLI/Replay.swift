@@ -37,7 +37,8 @@ struct Replay: ParsableCommand {
         sigint.resume()
         defer { sigint.cancel(); signal(SIGINT, SIG_DFL) }
         do {
-            report = try HeadlessReplay.run(path: file, out: out, threads: t, interrupt: interrupt) { line in
+            report = try HeadlessReplay.run(path: file, out: out, threads: t, tileStore: .app(tileRows: config.tileRows),
+                                            interrupt: interrupt) { line in
                 if !quiet || line.hasPrefix("error") { print(line) }
             }
         } catch { throw UserError("\(error)") }

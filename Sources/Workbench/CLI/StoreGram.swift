@@ -55,8 +55,10 @@ func printErr(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8
 /// A store-backed Gram. Returns the matrices when this process should use them (single
 /// process or MPI rank 0, store complete); nil on MPI worker ranks and after a `--shard` run.
 /// `root`: when set, the store is the subfolder `<root>/<key>` (several Grams per run).
+/// `skipCornerFrom`: inputs from there on need no Gram among themselves (`GramTiling`); those
+/// entries are NaN in the result.
 func storeGram(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precision: Precision, threads: Int?,
-               options: StoreOptions, assembleOnly: Bool = false, root: String? = nil,
+               options: StoreOptions, assembleOnly: Bool = false, root: String? = nil, skipCornerFrom: Int? = nil,
                quiet: Bool, label: String) throws -> KernelMatrices? {
     let shard = try options.shard.map(GramTiling.parseShard)
     if let r = options.tileRows, r < 1 { throw UserError("--tile-rows must be at least 1, got \(r)") }
@@ -65,17 +67,26 @@ func storeGram(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precisio
     let tileRows = options.tileRows
         ?? (explicitDir.map(recordedTileRows) ?? matchingTileRows(in: keyedRoot, spec: spec, x1: x1, x2: x2, precision: precision))
         ?? GramTiling.defaultTileRows(spec: spec)
-    let id = GramStore.Identity(spec: spec, x1: x1, x2: x2, precision: precision, tileRows: tileRows)
+    let mpi = try MPIContext.shared()
+    var id = GramStore.Identity(spec: spec, x1: x1, x2: x2, precision: precision, tileRows: tileRows, skipCornerFrom: skipCornerFrom)
+    if skipCornerFrom != nil, mpi == nil, let root {
+        // A full store of the same Gram (made before the corner was skipped) is used as it is, so
+        // an interrupted run resumes instead of starting over. (Not under MPI: every rank must
+        // derive the same tiling from its arguments alone.)
+        var full = id
+        full.skipCornerFrom = nil
+        if FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(full.key)) { id = full }
+    }
     let key = id.key
     let dir = explicitDir ?? root.map { ($0 as NSString).appendingPathComponent(key) } ?? GramStore.defaultDirectory(key: key)
-    let mpi = try MPIContext.shared()
     var engine = try GramEngine(spec: spec, threads: threads)
     engine.precision = precision
     let say: @Sendable (String) -> Void = { line in if !quiet { printErr("\(label): \(line)") } }
 
     if let mpi, mpi.rank > 0 {
         if assembleOnly { return nil }
-        let tiling = try GramTiling(n1: x1.count, n2: (x2 ?? x1).count, symmetric: x2 == nil, tileRows: tileRows)
+        let tiling = try GramTiling(n1: x1.count, n2: (x2 ?? x1).count, symmetric: x2 == nil, tileRows: tileRows,
+                                    skipCornerFrom: id.skipCornerFrom)
         try MPITiles.work(mpi, tiling: tiling, engine: engine, x1: x1, x2: x2)
         return nil
     }
@@ -90,7 +101,7 @@ func storeGram(spec: ArchitectureSpec, x1: InputBatch, x2: InputBatch?, precisio
         do { store = try GramStore(directory: dir, identity: id, writer: nil, create: false) } catch let e as StoreError { throw UserError(e.description) }
         do {
             let k = try store.assemble(shards: shard?.count, warn: warn)
-            store.removeTemporaryFiles()
+            store.removeStaleTemporaryFiles()
             return k
         } catch let e as StoreError { throw UserError(e.description) }
     }
@@ -169,7 +180,8 @@ extension Kernel {
 }
 
 extension LearningCurveCommand {
-    /// The store-backed curve: per stack one Gram over pool ∪ test through the tile store
+    /// The store-backed curve: per stack one Gram over pool ∪ test through the tile store, less
+    /// the test×test tiles (mean predictions need only pool×pool and test×pool)
     /// (`--store` is then a parent folder holding one `<key>` subfolder per stack). Under mpirun
     /// every rank computes tiles and rank 0 runs the curve; with `--shard` only the shard's tiles
     /// are computed (rerun without --shard to assemble and fit).
@@ -182,7 +194,8 @@ extension LearningCurveCommand {
         let root = storeOptions.store ?? (DataCache.directory() as NSString).appendingPathComponent("gram-store")
         func gram(_ name: String, _ spec: ArchitectureSpec) throws -> KernelMatrices? {
             try storeGram(spec: spec, x1: union, x2: nil, precision: .float64, threads: compute.threads,
-                          options: storeOptions, root: root, quiet: compute.quiet, label: "\(name) Gram (pool ∪ test)")
+                          options: storeOptions, root: root, skipCornerFrom: union.count > pool.count ? pool.count : nil, quiet: compute.quiet,
+                          label: "\(name) Gram (pool ∪ test)")
         }
         let mpi = try MPIContext.shared()
         if storeOptions.shard != nil || (mpi?.rank ?? 0) > 0 {

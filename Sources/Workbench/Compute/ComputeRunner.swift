@@ -6,6 +6,8 @@ import NTKEngine
 struct ComputeRunner: Sendable {
     let cache: GramCache
     let threads: Int
+    /// Training Grams go through the tile store there (resumable, drawn tile by tile); nil: in memory.
+    var tileStore: TileStoreSettings? = nil
 
     func run(_ c: Computation, progress: JobProgress) throws -> ComputeResult {
         if case .qm9(let q) = c { return try runQM9(q, progress: progress) }
@@ -27,8 +29,11 @@ struct ComputeRunner: Sendable {
         /// The training Gram: the cached one, else computed (and cached) as stage `stage` of `stages`.
         func trainGram(stage: Int, of stages: Int) throws -> KernelMatrices {
             if let m = cachedTrain { return m }
+            let tiled: ((GramProgress) throws -> KernelMatrices)? = tileStore.map { settings in
+                { g in try TiledGram.compute(settings, spec: spec, x: trainBatch, engine: engine, gramKey: c.gramKey, progress: progress, gram: g) }
+            }
             return try cache.gram(key: c.gramKey, engine: engine, trainBatch, progress: try progress.beginStage(stage, of: stages),
-                                  onShare: { progress.follow($0) })
+                                  onShare: { progress.follow($0) }, compute: tiled)
         }
         switch c {
         case .gram:

@@ -56,9 +56,10 @@ final class GramCache: Sendable {
     /// The cached Gram for `key`, or computes it with `engine` and caches it. When another
     /// job is computing the same key right now, this one waits for that result (calling
     /// `onShare` with its progress) instead of computing it a second time; if that job fails
-    /// or is cancelled, this one computes it.
+    /// or is cancelled, this one computes it. `compute` replaces `engine.compute` (the tile store).
     func gram(key: String, engine: GramEngine, _ x1: InputBatch, _ x2: InputBatch? = nil, progress: GramProgress,
-              onShare: (@Sendable (GramProgress) -> Void)? = nil) throws -> KernelMatrices {
+              onShare: (@Sendable (GramProgress) -> Void)? = nil,
+              compute: ((GramProgress) throws -> KernelMatrices)? = nil) throws -> KernelMatrices {
         while true {
             if let m = lookup(key) { return m }
             let (flight, owner) = inFlight.withLock { d -> (Flight, Bool) in
@@ -72,8 +73,11 @@ final class GramCache: Sendable {
                     inFlight.withLock { $0[key] = nil }
                     flight.finished.store(true, ordering: .releasing)
                 }
-                let r = try engine.compute(x1, x2, progress: progress)
-                let m = KernelMatrices(nngp: r.nngp, ntk: r.ntk)
+                let m: KernelMatrices
+                if let compute { m = try compute(progress) } else {
+                    let r = try engine.compute(x1, x2, progress: progress)
+                    m = KernelMatrices(nngp: r.nngp, ntk: r.ntk)
+                }
                 counters.withLock { $0.computed += 1 }
                 store(key, m)
                 return m

@@ -18,6 +18,9 @@ struct JobSnapshot: Sendable, Hashable {
     var eta: Double?
     /// "cache hit", "reusing the Gram", "shares a running Gram" (nil for a plain computation).
     var note: String? = nil
+    /// Tiles done/total of a store-backed Gram, and its finished part (the heatmap draws it).
+    var tiles: TileCounts? = nil
+    var partial: PartialGram? = nil
     var isRunning: Bool { status == .running }
 }
 
@@ -94,7 +97,7 @@ final class JobCenter: Sendable {
         return JobSnapshot(id: e.id, title: e.computation.title, key: e.computation.key, status: e.status,
                            fraction: running ? e.progress.fraction : (e.status == .done ? 1 : e.progress.fraction),
                            elapsed: running ? e.progress.elapsed : e.seconds, eta: running ? e.progress.eta : nil,
-                           note: e.progress.note)
+                           note: e.progress.note, tiles: e.progress.tiles, partial: running ? e.progress.partial : nil)
     }
 
     /// Jobs that finished since the last call (each delivered once); results are released

@@ -7,6 +7,8 @@ import CellSurface
 struct WorkbenchConfig: Sendable, Equatable {
     /// Gram worker threads (nil = all cores).
     var threads: Int?
+    /// Inputs per tile side of Grams computed in the tile store (nil = from the stack, as `entk kernel`).
+    var tileRows: Int?
     /// `auto`, `truecolor`, `256`, `8` or `none`.
     var color = "auto"
     /// Default dataset fields for new sessions (as `data.choose` takes them).
@@ -24,6 +26,8 @@ struct WorkbenchConfig: Sendable, Equatable {
     {
       // Worker threads for Gram computations (null = all cores).
       "threads": null,
+      // Inputs per tile of Grams in the tile store (null = from the stack, as entk kernel; like --tile-rows).
+      "tile_rows": null,
       // Colours: "auto" (from the terminal), "truecolor", "256", "8" or "none".
       "color": "auto",
       // Data of new sessions, as data.choose takes it (dataset: synthetic, fashion-mnist, mnist5k, textures).
@@ -53,6 +57,11 @@ struct WorkbenchConfig: Sendable, Equatable {
                 if v is NSNull { c.threads = nil } else {
                     guard let n = (v as? NSNumber)?.intValue, n >= 1, n <= 256 else { throw CommandError("\(path): threads must be null or 1…256") }
                     c.threads = n
+                }
+            case "tile_rows":
+                if v is NSNull { c.tileRows = nil } else {
+                    guard let n = (v as? NSNumber)?.intValue, n >= 1, n <= 100_000 else { throw CommandError("\(path): tile_rows must be null or 1…100000") }
+                    c.tileRows = n
                 }
             case "color":
                 guard let s = v as? String, ["auto", "truecolor", "256", "8", "none"].contains(s) else {

@@ -34,7 +34,7 @@ enum HeadlessReplay {
         var finalState: AppState?
     }
 
-    static func run(path: String, out: String, threads: Int, cacheDirectory: String? = nil,
+    static func run(path: String, out: String, threads: Int, cacheDirectory: String? = nil, tileStore: TileStoreSettings? = nil,
                     interrupt: InterruptFlag = InterruptFlag(), progress: ((String) -> Void)? = nil) throws -> Report {
         let file = try SessionFile.load(path: path)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -42,7 +42,7 @@ enum HeadlessReplay {
         report.loadErrors = file.errors
         for e in file.errors { progress?("error: \(e)") }
         let cache = GramCache(directory: cacheDirectory ?? (out as NSString).appendingPathComponent("cache"))
-        let center = JobCenter(runner: ComputeRunner(cache: cache, threads: threads))
+        let center = JobCenter(runner: ComputeRunner(cache: cache, threads: threads, tileStore: tileStore))
         var initial = AppState()
         initial.sessionName = (path as NSString).lastPathComponent
         let driver = SessionDriver(state: initial, center: center, log: nil)

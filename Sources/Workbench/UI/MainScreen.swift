@@ -170,12 +170,27 @@ enum JobsPane {
             let style: CellStyle = sel ? theme.selection : (j.status == .done ? .plain : (j.isRunning ? .bold : CellStyle(fg: theme.error)))
             _ = buf.put(line, x: inner.x, y: y, style: style, clip: Rect(x: inner.x, y: y, width: inner.width, height: 1))
             y += 1
+            if j.isRunning && j.tiles != nil && y < inner.maxY {
+                _ = buf.put("  " + JobsPane.tileText(j), x: inner.x, y: y, clip: Rect(x: inner.x, y: y, width: inner.width, height: 1))
+                y += 1
+            }
             if j.isRunning && y < inner.maxY {
-                buf.render(ProgressBar(label: "", fraction: j.fraction, elapsed: j.elapsed, theme: theme),
+                buf.render(ProgressBar(label: "", fraction: j.fraction, elapsed: j.elapsed, theme: theme, knownETA: j.tiles != nil ? j.eta : nil),
                            in: Rect(x: inner.x + 2, y: y, width: inner.width - 2, height: 1))
                 y += 1
             }
         }
+    }
+}
+
+extension JobsPane {
+    /// `tiles 7/21 · 13.0 pairs/s` under a running Gram computed in the tile store (its ETA is on
+    /// the progress bar below; the job line itself says "resumed k/m tiles" when it resumed).
+    static func tileText(_ j: JobSnapshot) -> String {
+        guard let t = j.tiles else { return j.note ?? "" }
+        var parts = ["tiles \(t.done)/\(t.total)"]
+        if t.pairsPerSecond > 0 { parts.append(String(format: "%.1f pairs/s", t.pairsPerSecond)) }
+        return parts.joined(separator: " · ")
     }
 }
 
@@ -196,7 +211,7 @@ enum ViewsPane {
             render(ViewBuilder.content(s), into: &b, area: b.area, options: options, theme: theme)
             return b
         }
-        if let view { buf.blit(view, x: inner.x, y: inner.y) } else {
+        if let view = view ?? cache.previous(of: key) { buf.blit(view, x: inner.x, y: inner.y) } else {
             _ = buf.put("preparing the view…", x: inner.x, y: inner.y, style: CellStyle(fg: theme.muted), clip: inner)
         }
     }

@@ -43,6 +43,9 @@ enum GramView {
         if let e = st.validation { return ViewContent(notes: ["✗ \(st.name): \(e)"], isError: true) }
         let c = Computation.gram(st, s.data)
         guard case .gram(let m, let labels, let names)? = s.results[c.key] else {
+            if s.failures[c.key] == nil, let partial = s.jobs.last(where: { $0.isRunning && $0.partial?.gramKey == c.key })?.partial {
+                return PartialGramView.content(s, st, c, partial)
+            }
             return ViewContent(notes: [ViewBuilder.pending(s, c)], isError: s.failures[c.key] != nil)
         }
         let mat = s.view.kernel == .ntk ? m.ntk : m.nngp

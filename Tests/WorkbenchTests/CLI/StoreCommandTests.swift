@@ -80,6 +80,20 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/lc").count, 2, "one keyed store per stack")
         try run(common + ["--out", dir + "/stored", "--store", dir + "/lc"])  // no --tile-rows: adopts the stores' tiling
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/lc").count, 2, "the rerun resumed the same stores")
+        // Only the tiles the curve needs: the 16×16 union Gram in 3-row tiles less the test×test corner.
+        let needed = try GramTiling(n1: 16, n2: 16, symmetric: true, tileRows: 3, skipCornerFrom: 10).tiles.count
+        XCTAssertLessThan(needed, try GramTiling(n1: 16, n2: 16, symmetric: true, tileRows: 3).tiles.count)
+        for key in try FileManager.default.contentsOfDirectory(atPath: dir + "/lc") {
+            let m = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/lc/\(key)/manifest.json"))) as? [String: Any])
+            XCTAssertEqual(m["tiles_total"] as? Int, needed)
+            XCTAssertEqual(m["skip_corner_from"] as? Int, 10)
+            var recorded = Set<String>()  // over every manifest: the two shards computed the tiles
+            for f in try FileManager.default.contentsOfDirectory(atPath: dir + "/lc/\(key)") where f.hasPrefix("manifest") {
+                let o = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/lc/\(key)/" + f))) as? [String: Any]
+                recorded.formUnion((o?["tiles"] as? [String: String] ?? [:]).keys)
+            }
+            XCTAssertEqual(recorded.count, needed)
+        }
         let a = try String(contentsOfFile: dir + "/plain/learning-curve.csv", encoding: .utf8).split(separator: "\n")
         let b = try String(contentsOfFile: dir + "/stored/learning-curve.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(a.count, b.count)

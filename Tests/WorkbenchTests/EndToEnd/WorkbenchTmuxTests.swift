@@ -53,7 +53,7 @@ final class WorkbenchTmuxTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let session = dir + "/e2e.jsonl"
         defer { tmux("kill-server") }
-        let cmd = "cd '\(dir)' && env -u NO_COLOR TERM=tmux-256color LANG=C.UTF-8 XDG_STATE_HOME='\(dir)/state' XDG_CONFIG_HOME='\(dir)/config' '\(bin)' open '\(session)' --threads 1; echo EXIT=$?; sleep 30"
+        let cmd = "cd '\(dir)' && env -u NO_COLOR TERM=tmux-256color LANG=C.UTF-8 XDG_STATE_HOME='\(dir)/state' XDG_CONFIG_HOME='\(dir)/config' ENTK_DATA_DIR='\(dir)/data' '\(bin)' open '\(session)' --threads 1; echo EXIT=$?; sleep 30"
         tmux("-u", "new-session", "-d", "-s", "S", "-x", "120", "-y", "36", cmd)
 
         var pane = waitForPane("Stack 1/2: cnn")
