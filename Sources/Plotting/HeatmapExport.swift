@@ -142,10 +142,10 @@ extension HeatmapFigure {
         try c.image(colors, cols: L.dsCols, rows: L.dsRows, x: L.mapX, y: L.mapY, width: L.mapW, height: L.mapH)
         let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
         let perRow = L.mapH / Double(max(1, rows)), perCol = L.mapW / Double(max(1, cols))
-        for b in Set(separators) where b > 0 && b < rows {
+        for b in Set(separators).sorted() where b > 0 && b < rows {  // sorted: Set order varies per process
             c.line(L.mapX, L.mapY + Double(b) * perRow, L.mapX + L.mapW, L.mapY + Double(b) * perRow, sepColor, width: 1.2)
         }
-        for b in Set(colSeparators) where b > 0 && b < cols {
+        for b in Set(colSeparators).sorted() where b > 0 && b < cols {
             c.line(L.mapX + Double(b) * perCol, L.mapY, L.mapX + Double(b) * perCol, L.mapY + L.mapH, sepColor, width: 1.2)
         }
         c.strokeRect(L.mapX, L.mapY, L.mapW, L.mapH, RGB(60, 60, 60), width: 0.8)
