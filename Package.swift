@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "NTKEngineTests", dependencies: ["NTKEngine", "CZlibShim", "FuzzSupport"], exclude: ["IO/Fixtures"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CCairo", "CPNG", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Plotting", "SnapshotSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport", "FuzzSupport"], exclude: ["Views/__Snapshots__"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport", "FuzzSupport"], exclude: ["Views/__Snapshots__", "Session/Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,14 +4,9 @@ import NTKEngine
 
 /// The shipped demo sessions replay headless and produce every view's files.
 final class HeadlessReplayTests: XCTestCase {
-    private var sessions: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sessions").path
-    }
-
+    /// Each session replays once per test process (shared with SessionReplayFixtureTests).
     private func replay(_ name: String) throws -> (HeadlessReplay.Report, String) {
-        let out = Fixtures.tempDir("replay-\(name)")
-        let r = try HeadlessReplay.run(path: sessions + "/" + name, out: out, threads: 2)
+        let (r, out) = try ReplayRuns.replay(name)
         XCTAssertEqual(r.failed, 0, "\(r.steps.compactMap(\.error)) \(r.loadErrors)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/summary.json"))
         for f in r.files { XCTAssertTrue(FileManager.default.fileExists(atPath: f), f) }
