@@ -67,6 +67,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$dest"
 for s in "$root"/sessions/*.jsonl; do
     name=$(basename "$s" .jsonl)
+    # Real-data sessions need the data cache and outlast replay's 10-minute job limit in a
+    # debug build; the fixture covers the synthetic-data sessions.
+    case "$name" in real-*) echo "$name: skipped (real data)"; continue ;; esac
     "$bin" replay "$s" --headless --out "$work/$name" --threads 2 --quiet
     fixture "$name" "$work/$name" "$dest"
 done
