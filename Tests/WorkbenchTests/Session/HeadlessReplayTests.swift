@@ -186,4 +186,25 @@ final class HeadlessReplayTests: XCTestCase {
         XCTAssertTrue(r.steps.last?.ok ?? false, "the rest still runs")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/out/01-gram-ntk-a.png"))
     }
+
+    /// Ctrl-C (the interrupt flag) before the replay: no command runs, each is reported as
+    /// not run with its location, and summary.json still says what happened.
+    func testInterruptedReplayReportsEveryCommandAsNotRun() throws {
+        let dir = Fixtures.tempDir("interrupted")
+        let path = dir + "/s.jsonl"
+        try """
+        {"entk_session":1}
+        {"cmd":"stack.new","args":{"name":"a","preset":"cnn"}}
+        {"cmd":"view.gram"}
+
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let flag = InterruptFlag()
+        flag.raise()
+        let r = try HeadlessReplay.run(path: path, out: dir + "/out", threads: 1, interrupt: flag)
+        XCTAssertEqual(r.steps.map(\.error), ["\(path):2: stack.new: not run: interrupted (Ctrl-C)", "\(path):3: view.gram: not run: interrupted (Ctrl-C)"])
+        XCTAssertEqual(r.jobs, 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json"))) as? [String: Any]
+        XCTAssertEqual(summary?["interrupted"] as? Bool, true)
+        XCTAssertEqual(summary?["failed"] as? Int, 2)
+    }
 }
