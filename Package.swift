@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "CellSurface", "FileIO", "CCairo", "SnapshotSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "CellSurface", "SnapshotSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport", "FuzzSupport"], exclude: ["Views/__Snapshots__"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "NTKEngine", "Plotting", "TUI", "SnapshotSupport", "FuzzSupport"], exclude: ["Views/__Snapshots__", "Session/Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -144,7 +144,7 @@ extension HeatmapFigure {
         }
         let sepColor = colormap.isDiverging ? RGB(40, 40, 40) : RGB.white
         let perRow = L.mapH / Double(max(1, rows)), perCol = L.mapW / Double(max(1, cols))
-        for b in Set(separators).sorted() where b > 0 && b < rows {
+        for b in Set(separators).sorted() where b > 0 && b < rows {  // sorted: Set order varies per process
             c.line(L.mapX, L.mapY + Double(b) * perRow, L.mapX + L.mapW, L.mapY + Double(b) * perRow, sepColor, width: 1.2)
         }
         for b in Set(colSeparators).sorted() where b > 0 && b < cols {

@@ -57,6 +57,29 @@ final class ExperimentTests: XCTestCase {
         XCTAssertEqual(LearningCurve.subset(labels: pool.labels, size: 10, seed: 3), LearningCurve.subset(labels: pool.labels, size: 10, seed: 3))
         XCTAssertTrue(r.csv.hasPrefix("stack,size,seed,t,accuracy,mse,mae\n"))
     }
+
+    /// `.prefix` trains on the first n pool points (one row per size and time, whatever the
+    /// seeds). Closed form: with K_pool = I and the test points copies of pool points 0…3
+    /// (cross kernel rows e_0…e_3), n = 4 predicts every test label exactly; at n = 2 the
+    /// test copies of points 2 and 3 see no training point and get the zero prediction.
+    func testPrefixSamplingTrainsOnTheFirstNPoints() throws {
+        let labels = [0, 1, 0, 1, 0, 1, 0, 1]
+        let pool = try InputBatch(shape: [1, 1, 1], data: Array(repeating: 0, count: 8))
+        let test = try InputBatch(shape: [1, 1, 1], data: Array(repeating: 0, count: 4))
+        var kp = Matrix(rows: 8, cols: 8), kt = Matrix(rows: 4, cols: 8)
+        for i in 0..<8 { kp[i, i] = 1 }
+        for i in 0..<4 { kt[i, i] = 1 }
+        let grams = KernelMatrices(nngp: kp, ntk: kp), cross = KernelMatrices(nngp: kt, ntk: kt)
+        let gs = try spec(groupStackJSON(group: "C4", padding: "circular", size: 6, channels: 1))
+        let r = try LearningCurve.run(stacks: [.init(name: "k", spec: gs)], pool: pool, poolLabels: labels,
+                                      test: test, testLabels: Array(labels[0..<4]), sizes: [2, 4], seeds: [7, 8], times: [nil],
+                                      sampling: .prefix, grams: { _ in (grams, cross) })
+        XCTAssertEqual(r.rows.map(\.size), [2, 4], "one row per size: the seeds do not matter")
+        XCTAssertEqual(r.rows[1].accuracy, 1)
+        // n = 2: centred one-hot targets ±1/2; test rows 0, 1 are predicted exactly (up to the
+        // 1e-6 ridge), rows 2, 3 as 0: 4 of the 8 entries miss by 1/2.
+        XCTAssertEqual(r.rows[0].mse, 4 * 0.25 / 8, accuracy: 1e-5)
+    }
 }
 
 final class ProgressPlanTests: XCTestCase {

@@ -60,16 +60,27 @@ public enum LearningCurve {
         }
     }
 
+    /// How the training set of each size is drawn from the pool.
+    public enum Sampling: Sendable {
+        /// A class-balanced subset per seed (the experiments' curves).
+        case classBalanced
+        /// The first `size` pool points, for the first seed only: the training sets are nested
+        /// (the workbench's curve grows its training set by appending).
+        case prefix
+    }
+
     public struct NamedStack: Sendable {
         public var name: String
         public var spec: ArchitectureSpec
         public init(name: String, spec: ArchitectureSpec) { self.name = name; self.spec = spec }
     }
 
-    /// Runs the curve. Labels are class indices (classification, centred one-hot targets)
-    /// unless `regressionTargets` (pool × K, test × K) are given.
+    /// Runs the curve. Labels are class indices (classification, centred one-hot targets over
+    /// `classes`, at least the largest label + 1) unless `regressionTargets` (pool × K,
+    /// test × K) are given.
     public static func run(stacks: [NamedStack], pool: InputBatch, poolLabels: [Int], test: InputBatch, testLabels: [Int],
                            sizes: [Int], seeds: [UInt64], times: [Double?], diagReg: Double = 1e-6,
+                           sampling: Sampling = .classBalanced, classes: Int? = nil,
                            kernel: KernelChoice = .ntk, regressionTargets: (pool: Matrix, test: Matrix)? = nil,
                            threads: Int? = nil, progress: GramProgress = GramProgress(),
                            onStack: ((String) -> Void)? = nil,
@@ -80,7 +91,7 @@ public enum LearningCurve {
         guard let maxSize = sizes.max(), maxSize <= pool.count else {
             throw KernelError.shape("training sizes \(sizes) exceed the pool of \(pool.count)")
         }
-        let classes = (poolLabels.max() ?? 0) + 1
+        let classes = max(classes ?? 0, (poolLabels.max() ?? 0) + 1)
         let classification = regressionTargets == nil
         let yPool = regressionTargets?.pool ?? Metrics.oneHot(poolLabels, classes: classes, centred: true)
         let yTest = regressionTargets?.test ?? Metrics.oneHot(testLabels, classes: classes, centred: true)
@@ -98,15 +109,16 @@ public enum LearningCurve {
             }
             let kPool = kernel == .ntk ? kp.ntk : kp.nngp, kTest = kernel == .ntk ? kt.ntk : kt.nngp
             for size in sizes {
-                for seed in seeds {
-                    let idx = subset(labels: poolLabels, size: size, seed: seed)
+                for seed in sampling == .prefix ? Array(seeds.prefix(1)) : seeds {
+                    let idx = sampling == .prefix ? Array(0..<size) : subset(labels: poolLabels, size: size, seed: seed)
                     let ktt = kPool.submatrix(rows: idx, cols: idx)
                     let kst = kTest.submatrix(rows: 0..<kTest.rows, cols: idx)
                     let y = yPool.submatrix(rows: idx, cols: 0..<yPool.cols)
                     let reg = try KernelRegression(kTrainTrain: ktt, diagReg: diagReg)
                     for t in times {
                         let p = try reg.predict(kTestTrain: kst, targets: y, time: t)
-                        warnings += p.warnings.map { "\(st.name), n=\(size), seed \(seed): \($0)" }
+                        let at = sampling == .prefix ? "n=\(size)" : "n=\(size), seed \(seed)"
+                        warnings += p.warnings.map { "\(st.name), \(at): \($0)" }
                         rows.append(Row(stack: st.name, size: size, seed: seed, time: t,
                                         accuracy: classification ? Metrics.accuracy(p.values, labels: testLabels) : nil,
                                         mse: Metrics.mse(p.values, yTest), mae: Metrics.mae(p.values, yTest)))

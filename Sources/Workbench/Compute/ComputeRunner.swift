@@ -91,33 +91,15 @@ struct ComputeRunner: Sendable {
 
         case .learningCurve(_, _, let sizes, let time):
             guard test.count > 0 else { throw CommandError("the learning curve needs test examples (data.choose test=N)") }
-            let nTrain = train.count
             // Train×train is the Gram view's matrix (shared through the cache); only the
             // test×train block is new, and it is cached under its own key.
-            let ktrain = try trainGram(stage: 0, of: 2).ntk
+            let ktrain = try trainGram(stage: 0, of: 2)
             let testBatch = try InputBatch(shape: test.shape, data: test.images)
             let crossKey = c.crossKey
             if cachedTrain != nil, cache.contains(crossKey) { progress.setNote("cache hit") }
             let kcross = try cache.gram(key: crossKey, engine: engine, testBatch, trainBatch, progress: try progress.beginStage(1, of: 2),
-                                        onShare: { progress.follow($0) }).ntk
-            let classes = max(train.classCount, (train.labels.max() ?? 0) + 1)
-            let usable = sizes.filter { $0 >= 1 && $0 <= nTrain }
-            guard !usable.isEmpty else { throw CommandError("no training size in \(sizes) fits the \(nTrain) training examples") }
-            var warnings: [String] = []
-            var lines: [CurveLine] = [CurveLine(label: "t=∞", values: [])]
-            if let t = time { lines.append(CurveLine(label: "t=\(NumberText.short(t))", values: [])) }
-            for n in usable {
-                let ktt = sub(ktrain, rows: 0..<n, cols: 0..<n)
-                let kst = sub(kcross, rows: 0..<test.count, cols: 0..<n)
-                let y = Metrics.oneHot(Array(train.labels[0..<n]), classes: classes, centred: true)
-                let reg = try KernelRegression(kTrainTrain: ktt, diagReg: 1e-6)
-                for (li, t) in ([nil] + (time.map { [$0] } ?? [])).enumerated() {
-                    let p = try reg.predict(kTestTrain: kst, targets: y, time: t)
-                    warnings += p.warnings.map { "n=\(n): \($0)" }
-                    lines[li].values.append(Metrics.accuracy(p.values, labels: test.labels))
-                }
-            }
-            return .learningCurve(sizes: usable, lines: lines, warnings: warnings)
+                                        onShare: { progress.follow($0) })
+            return try learningCurve(stack.name, spec, train: train, test: test, grams: (ktrain, kcross), sizes: sizes, time: time)
 
         case .convergence(_, _, let widths, let seedsPerGroup, let groups, let inputs):
             guard inputs >= 2, inputs <= train.count else {
@@ -174,10 +156,25 @@ struct ComputeRunner: Sendable {
         guard i >= 0, j >= 0, i < n, j < n else { throw CommandError("pair (\(i), \(j)) is outside the \(n) training examples") }
     }
 
-    private func sub(_ m: Matrix, rows: Range<Int>, cols: Range<Int>) -> Matrix {
-        var out = Matrix(rows: rows.count, cols: cols.count)
-        for (a, r) in rows.enumerated() { for (b, c) in cols.enumerated() { out[a, b] = m[r, c] } }
-        return out
+    /// The workbench's learning curve, computed by NTKEngine's `LearningCurve` on the Grams
+    /// the job already has: training sets are the first n examples (nested, `.prefix`), Θ
+    /// only, at t = ∞ and optionally at `time`; sizes beyond the training set are dropped.
+    private func learningCurve(_ name: String, _ spec: ArchitectureSpec, train: Dataset, test: Dataset,
+                               grams: (train: KernelMatrices, cross: KernelMatrices), sizes: [Int], time: Double?) throws -> ComputeResult {
+        let usable = sizes.filter { $0 >= 1 && $0 <= train.count }
+        guard !usable.isEmpty else { throw CommandError("no training size in \(sizes) fits the \(train.count) training examples") }
+        let times: [Double?] = [nil] + (time.map { [$0] } ?? [])
+        let r = try LearningCurve.run(stacks: [.init(name: name, spec: spec)],
+                                      pool: try InputBatch(shape: train.shape, data: train.images), poolLabels: train.labels,
+                                      test: try InputBatch(shape: test.shape, data: test.images), testLabels: test.labels,
+                                      sizes: usable, seeds: [0], times: times, sampling: .prefix, classes: train.classCount,
+                                      threads: threads, grams: { _ in (grams.train, grams.cross) })
+        let lines = times.map { t in
+            CurveLine(label: t.map { "t=\(NumberText.short($0))" } ?? "t=∞",
+                      values: usable.map { n in r.rows.first { $0.size == n && $0.time == t }?.accuracy ?? .nan })
+        }
+        // The engine names the stack in each warning; the view and status line already do.
+        return .learningCurve(sizes: usable, lines: lines, warnings: r.warnings.map { $0.hasPrefix(name + ", ") ? String($0.dropFirst(name.count + 2)) : $0 })
     }
 }
 

@@ -59,40 +59,65 @@ struct DataChoice: Sendable, Hashable {
     }
 
     /// This choice with the given fields changed; every value is checked.
-    func applying(_ args: [String: String]) throws -> DataChoice {
-        var d = self
-        for (k, v) in args {
-            let t = v.trimmingCharacters(in: .whitespaces)
-            func int(_ range: ClosedRange<Int>) throws -> Int {
-                guard let n = Int(t), range.contains(n) else {
-                    throw CommandError("data.\(k) must be an integer in \(range.lowerBound)…\(range.upperBound), got \"\(v)\"")
-                }
-                return n
-            }
-            switch k {
-            case "dataset":
-                guard let s = Source(rawValue: t.lowercased()) else {
-                    throw CommandError("unknown dataset \"\(v)\"; use \(Source.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                d.source = s
-            case "train": d.train = try int(2...2000)
-            case "test": d.test = try int(0...2000)
-            case "size": d.size = try int(2...64)
-            case "classes": d.classes = try int(2...10)
-            case "seed":
-                guard let s = UInt64(t) else { throw CommandError("data.seed must be a non-negative integer, got \"\(v)\"") }
-                d.seed = s
-            case "augment":
-                if t.isEmpty || t.lowercased() == "none" { d.augment = nil } else {
-                    guard ImageSymmetry.Group(rawValue: t.uppercased()) != nil else {
-                        throw CommandError("augment must be none, C1, C2, C4, D1, D2 or D4, got \"\(v)\"")
+    func applying(_ args: [String: String]) throws -> DataChoice { try applying(Change(args)) }
+
+    /// Typed field changes: what `data.choose` takes, parsed from `key=value` strings.
+    struct Change: Sendable {
+        var source: Source?
+        var train: Int?
+        var test: Int?
+        var size: Int?
+        var classes: Int?
+        var seed: UInt64?
+        /// `.some(nil)` removes the augmentation (`augment=none`).
+        var augment: String??
+
+        init(_ args: [String: String]) throws {
+            for (k, v) in args {
+                let t = v.trimmingCharacters(in: .whitespaces)
+                func int(_ range: ClosedRange<Int>) throws -> Int {
+                    guard let n = Int(t), range.contains(n) else {
+                        throw CommandError("data.\(k) must be an integer in \(range.lowerBound)…\(range.upperBound), got \"\(v)\"")
                     }
-                    d.augment = t.uppercased()
+                    return n
                 }
-            default: throw CommandError("data.choose has no field \"\(k)\"; fields: \(DataChoice.fieldNames.joined(separator: ", "))")
+                switch k {
+                case "dataset":
+                    guard let s = Source(rawValue: t.lowercased()) else {
+                        throw CommandError("unknown dataset \"\(v)\"; use \(Source.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    source = s
+                case "train": train = try int(2...2000)
+                case "test": test = try int(0...2000)
+                case "size": size = try int(2...64)
+                case "classes": classes = try int(2...10)
+                case "seed":
+                    guard let s = UInt64(t) else { throw CommandError("data.seed must be a non-negative integer, got \"\(v)\"") }
+                    seed = s
+                case "augment":
+                    if t.isEmpty || t.lowercased() == "none" { augment = .some(nil) } else {
+                        guard ImageSymmetry.Group(rawValue: t.uppercased()) != nil else {
+                            throw CommandError("augment must be none, C1, C2, C4, D1, D2 or D4, got \"\(v)\"")
+                        }
+                        augment = t.uppercased()
+                    }
+                default: throw CommandError("data.choose has no field \"\(k)\"; fields: \(DataChoice.fieldNames.joined(separator: ", "))")
+                }
             }
         }
-        if args["size"] == nil && d.source != source {
+    }
+
+    /// This choice with `c` applied, checked as a whole (size range per source, class counts).
+    func applying(_ c: Change) throws -> DataChoice {
+        var d = self
+        if let v = c.source { d.source = v }
+        if let v = c.train { d.train = v }
+        if let v = c.test { d.test = v }
+        if let v = c.size { d.size = v }
+        if let v = c.classes { d.classes = v }
+        if let v = c.seed { d.seed = v }
+        if let v = c.augment { d.augment = v }
+        if c.size == nil && d.source != source {
             // Switching between images and spherical signals: keep the size in the new range.
             if d.source == .sphere && d.size > 4 { d.size = 3 }
             if source == .sphere && d.size < 4 { d.size = 8 }

@@ -2,12 +2,16 @@ import Foundation
 import NTKEngine
 
 /// Ties the pure state to the world: runs effects (jobs, exports), records commands and job
-/// events in the session log, and merges finished jobs. The interactive app and headless
-/// replay share it, so both execute commands identically.
+/// events in the session log, and merges finished jobs. Every front end of `WorkbenchLoop`
+/// drives the state through it, so keys, interactive replay and headless replay execute
+/// commands identically.
 final class SessionDriver {
     var state: AppState
-    let center: JobCenter
+    /// nil: effects are not carried out (restoring a session's state).
+    let center: JobCenter?
     let log: SessionLog?
+    /// Headless replay writes exports here, whatever folder a session recorded.
+    var exportDirectoryOverride: String?
     /// Set by `.quit`.
     private(set) var quitRequested = false
     /// Files written by the last export effect.
@@ -17,7 +21,7 @@ final class SessionDriver {
     /// Jobs finished since the last `poll` that failed, as messages.
     private(set) var failedJobs: [String] = []
 
-    init(state: AppState, center: JobCenter, log: SessionLog?) {
+    init(state: AppState, center: JobCenter?, log: SessionLog?) {
         self.state = state; self.center = center; self.log = log
     }
 
@@ -27,7 +31,20 @@ final class SessionDriver {
         execute(outcome.effects)
     }
 
+    /// Runs one recorded command the way every replay does: no modal stays open, a recorded
+    /// `quit` does not end the replay, effects run (unless restoring). Throws with the state
+    /// unchanged when the command cannot run.
+    @discardableResult
+    func replay(_ inv: Invocation) throws -> Outcome {
+        var o = try state.perform(inv)
+        state.modal = nil
+        o.effects.removeAll { if case .quit = $0 { return true }; return false }
+        if center != nil { execute(o.effects) }
+        return o
+    }
+
     func execute(_ effects: [Effect]) {
+        guard let center else { return }
         for e in effects {
             switch e {
             case .start(let c):
@@ -36,7 +53,8 @@ final class SessionDriver {
             case .cancel(let id):
                 let n = center.cancel(id: id)
                 if n == 0 { state.setStatus("no running job to cancel") }
-            case .export(let dir):
+            case .export(let recorded):
+                let dir = exportDirectoryOverride ?? recorded
                 lastExportError = nil
                 do {
                     lastExport = try ViewExporter.export(state, directory: dir)
@@ -53,8 +71,9 @@ final class SessionDriver {
         poll()
     }
 
-    /// Refreshes job snapshots and merges finished results (called once per frame).
+    /// Refreshes job snapshots and merges finished results (called once per turn).
     func poll() {
+        guard let center else { return }
         state.jobs = center.snapshots()
         state.selectedJob = min(state.selectedJob, max(0, state.jobs.count - 1))
         for f in center.takeFinished() {
@@ -76,14 +95,11 @@ final class SessionDriver {
     /// Rebuilds a state from recorded commands without running jobs (opening a session);
     /// returns the lines that failed, located.
     static func restore(_ file: SessionFile, into state: inout AppState) -> [SessionError] {
-        var errors: [SessionError] = []
-        for (line, inv) in file.commands {
-            do { _ = try state.perform(inv) } catch {
-                errors.append(SessionError(file: file.path, line: line, message: "\(inv.name): \(error)"))
-            }
-            state.modal = nil
-        }
+        let driver = SessionDriver(state: state, center: nil, log: nil)
+        let frontEnd = RestoreFrontEnd(file)
+        WorkbenchLoop.run(driver, frontEnd)
+        state = driver.state
         state.focus = .stack
-        return errors
+        return frontEnd.errors
     }
 }

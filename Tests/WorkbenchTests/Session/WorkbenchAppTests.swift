@@ -26,7 +26,7 @@ final class WorkbenchAppTests: XCTestCase {
         screen.script = [.key(.char("y"))]
         app.run(maxFrames: 20)
         XCTAssertTrue(d.quitRequested)
-        XCTAssertTrue(d.center.waitForAll(timeout: 30), "quitting cancels the job")
+        XCTAssertTrue(d.center?.waitForAll(timeout: 30) ?? false, "quitting cancels the job")
     }
 
     func testResizeToTooSmallAndBack() {
@@ -65,7 +65,7 @@ final class WorkbenchAppTests: XCTestCase {
         let d = driver(Fixtures.smallState(), log: log)
         let screen = FakeScreen(width: 120, height: 36, script: [.key(.char("x")), .key(.char("4")), .key(.char("t")), .key(.char("j"))])
         WorkbenchApp(driver: d, screen: screen).run(maxFrames: 6)
-        _ = d.center.waitForAll(timeout: 60)
+        _ = d.center?.waitForAll(timeout: 60)
         d.poll()
         let f = try SessionFile.load(path: dir + "/s.jsonl")
         XCTAssertEqual(f.commands.map(\.invocation.name), ["stack.remove-layer", "view.spectrum", "view.kernel"], "cursor moves are not recorded")

@@ -51,4 +51,40 @@ final class CommandRegistryTests: XCTestCase {
         XCTAssertEqual(inv.args, ["layer": "2", "param": "W_std", "value": "1.5"])
         XCTAssertThrowsError(try Invocation.parse(commandLine: "stack.new oops"))
     }
+
+    /// Typed arguments: the palette line and a session line's `args` parse into the same
+    /// struct, so a bad value fails with the same text either way (and the state is unchanged).
+    func testArgumentErrorsAreTheSameFromPaletteAndSession() throws {
+        let cases: [(String, [String: Any], String)] = [
+            ("stack.add-layer at=x", ["at": "x"], "stack.add-layer: at must be an integer, got \"x\""),
+            ("view.learning-curve sizes=4,-1", ["sizes": "4,-1"], "sizes must be positive integers separated by commas, got 4,-1"),
+            ("view.kernel kernel=ntx", ["kernel": "ntx"], "kernel must be ntk or nngp, got ntx"),
+            ("data.choose train=1", ["train": 1], "data.train must be an integer in 2…2000, got \"1\""),
+            ("view.qm9 conv=maybe", ["conv": "maybe"], "conv must be yes or no, got maybe"),
+        ]
+        for (line, args, message) in cases {
+            let fromPalette = try Invocation.parse(commandLine: line)
+            let fromSession = try Invocation.from(jsonObject: ["cmd": fromPalette.name, "args": args])
+            for inv in [fromPalette, fromSession] {
+                var s = Fixtures.smallState()
+                let before = s.view
+                XCTAssertThrowsError(try s.perform(inv), line) { XCTAssertEqual("\($0)", message) }
+                XCTAssertEqual(s.view, before)
+            }
+        }
+    }
+
+    /// A session may write numbers where the palette writes text; both run the same.
+    func testNumericSessionArgumentsParseLikeText() throws {
+        var a = Fixtures.smallState(), b = Fixtures.smallState()
+        _ = try a.perform(Invocation.from(jsonObject: ["cmd": "view.pair", "args": ["i": 2, "j": 3]]))
+        _ = try b.perform(Invocation.parse(commandLine: "view.pair i=2 j=3"))
+        XCTAssertTrue(a.view.pair == (2, 3) && b.view.pair == (2, 3))
+    }
+
+    /// Each command is declared once: the registry has no name twice and every handler is
+    /// reachable by name.
+    func testRegistryNamesEachCommandOnce() {
+        for c in CommandRegistry.all { XCTAssertEqual(CommandRegistry.named(c.name)?.description, c.description) }
+    }
 }
