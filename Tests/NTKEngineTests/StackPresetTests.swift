@@ -99,3 +99,27 @@ final class StackPresetTests: XCTestCase {
         }
     }
 }
+
+/// The typed editable fields are exactly the keys of the layer's spec JSON, shown as the
+/// workbench always showed them.
+final class LayerFieldsTests: XCTestCase {
+    func testFieldsAreTheJSONKeysAndReadAsBefore() throws {
+        let json = #"""
+        [{"type": "conv", "filter": [3, 5], "padding": "same", "W_std": 1.5, "b_std": null, "width": 16},
+         {"type": "lift", "group": "D4", "filter": [3, 3], "W_std": 2, "b_std": 1e-7},
+         {"type": "leaky_relu", "alpha": 0.2}, {"type": "abrelu", "a": -0.5, "b": 2}, {"type": "abs"}, {"type": "relu"},
+         {"type": "tanh"}, {"type": "dense", "W_std": 1234567.0},
+         {"type": "so3_conv", "bandwidth_in": 3, "bandwidth_out": 2, "W_std": 1, "b_std": 0.05}, {"type": "flatten"}]
+        """#
+        let objs = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        let layers = try objs.map { try LayerSpec.parse($0, path: "x") }
+        for l in layers {
+            XCTAssertEqual(Set(l.editableFields.map(\.key)), Set(l.jsonObject.keys).subtracting(["type"]), l.typeName)
+        }
+        let text = layers.map { $0.editableFields.map { "\($0.key)=\($0.text)" }.joined(separator: " ") }
+        XCTAssertEqual(text, ["filter=3,5 padding=same W_std=1.5 b_std=null width=16",
+                              "group=D4 filter=3,3 padding=same W_std=2.0 b_std=1e-07",
+                              "alpha=0.2", "a=-0.5 b=2.0", "", "", "fn=tanh", "W_std=1.23457e+06 b_std=null",
+                              "W_std=1.0 b_std=0.05 bandwidth_in=3 bandwidth_out=2 max_beta=π", ""])
+    }
+}

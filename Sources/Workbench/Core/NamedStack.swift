@@ -34,26 +34,9 @@ struct NamedStack: Sendable, Hashable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The editable fields of a layer (everything in its JSON except `type`), in a stable order.
+    /// The editable fields of a layer, typed by the engine (`LayerSpec.editableFields`).
     static func fields(of layer: LayerSpec) -> [(key: String, value: String)] {
-        let obj = layer.jsonObject
-        let order = ["group", "filter", "padding", "W_std", "b_std", "width", "alpha", "a", "b", "fn",
-                     "bandwidth_in", "bandwidth_out", "max_beta"]
-        let keys = obj.keys.filter { $0 != "type" }.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
-        return keys.map { ($0, format(obj[$0])) }
-    }
-
-    static func format(_ v: Any?) -> String {
-        switch v {
-        case nil, is NSNull: return "null"
-        case let a as [Int]: return a.map(String.init).joined(separator: ",")
-        case let d as Double where abs(d - Double.pi) < 1e-12: return "π"
-        case let d as Double: return d == d.rounded() && abs(d) < 1e6 ? String(format: "%.1f", d) : String(format: "%g", d)
-        case let i as Int: return String(i)
-        case let s as String: return s
-        case let n as NSNumber: return n.stringValue
-        default: return "\(v ?? "")"
-        }
+        layer.editableFields.map { ($0.key, $0.text) }
     }
 
     /// Parses the text typed for a field into a JSON value.
