@@ -79,7 +79,7 @@ struct StackFold {
         let path = "layers[\(i)]"
         if reduction != nil || shape.isVector {
             try addScalar(layer, at: i, path: path)
-        } else if layer.isSphericalLayer || shape.isSpherical {
+        } else if layer.isSphericalLayer || shape.isOnSphere {
             try addSpherical(layer, at: i, path: path)
         } else {
             try addPlane(layer, at: i, path: path)
@@ -244,7 +244,7 @@ struct StackFold {
 
 extension FeatureShape {
     var isVector: Bool { if case .vector = self { true } else { false } }
-    var isSpherical: Bool { if case .spherical = self { true } else { false } }
+    var isOnSphere: Bool { if case .spherical = self { true } else { false } }
 }
 
 extension LayerSpec {
