@@ -20,10 +20,14 @@ public enum Activation: Sendable, Hashable {
     case numeric(NumericFunction)
 
     public static let relu = Activation.abRelu(a: 0, b: 1)
+    /// φ(x) = |x| (spec type `abs`): the a/b ReLU with (a, b) = (−1, 1), whose dual is the
+    /// degree-1 arc-cosine kernel, K̇ = (2/π)·asin ρ.
+    public static let absoluteValue = Activation.abRelu(a: -1, b: 1)
 
     public var typeName: String {
         switch self {
         case .abRelu(0, 1): "relu"
+        case .abRelu(-1, 1): "abs"
         case .abRelu(let a, 1): a == 0 ? "relu" : "leaky_relu"
         case .abRelu: "abrelu"
         case .erf: "erf"

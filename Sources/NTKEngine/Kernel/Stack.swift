@@ -19,185 +19,232 @@ public struct Stack: Sendable {
     /// Input channel count for images, dimension for vectors.
     public var inputFeatures: Int { spec.inputShape.last ?? 1 }
     public var isImageStack: Bool { spec.inputShape.count == 3 }
-    /// True when the stack has SO(3) layers (evaluated by the spherical engine).
-    public let isSpherical: Bool
+    /// True when the stack has SO(3) layers (evaluated by the spherical engine); the choice is
+    /// made once, by `ArchitectureSpec.backend`.
+    public var isSpherical: Bool { spec.isSpherical }
     /// Whether a nonlinearity follows the reduction, so pooled self-kernels are needed.
     var needsPooledSelf: Bool { scalar.contains { if case .activation = $0.kind { true } else { false } } }
 
+    /// Compiles the spec: a left fold of `StackFold.add` over the layers, then the checks on
+    /// the whole stack. The compiled program (spatial ops, reduction, scalar ops) is what
+    /// `KernelEvaluator` executes.
     public init(_ spec: ArchitectureSpec) throws {
         self.spec = spec
-        var shapes: [FeatureShape] = []
-        var spatial: [SpatialOp] = []
-        var reduction: Reduction?
-        var scalar: [ScalarOp] = []
-        var group: PointGroup?
-        var spherical = false
-        var shape: FeatureShape
-        let param = spec.parameterization
+        var fold = StackFold(spec: spec)
+        for (i, layer) in spec.layers.enumerated() { try fold.add(layer, at: i) }
+        self.shapes = fold.shapes
+        if spec.isSpherical {
+            self.group = nil
+            self.spatial = []; self.reduction = nil; self.scalar = []
+            return
+        }
+        if !fold.shape.isVector {
+            throw SpecError("layers", "the stack ends on an image \(fold.shape); end with a pooling or flatten layer and a dense readout")
+        }
+        if let r = fold.reduction, r.kind == .diagonal, let next = spec.layers[(r.layerIndex + 1)...].first {
+            if case .dense = next {} else {
+                throw SpecError("layers[\(r.layerIndex + 1)].type", "flatten must be followed by dense")
+            }
+        }
+        self.group = spec.inputShape.count == 3 ? (fold.group ?? .c1) : nil
+        self.spatial = fold.spatial
+        self.reduction = fold.reduction
+        self.scalar = fold.scalar
+    }
+}
+
+/// The state of `Stack.init`'s fold over the layers: the feature shape so far and the program
+/// compiled so far. Each layer contributes one step, chosen by the phase it lands in (scalar
+/// after a reduction or on vectors, spherical, plane), and fails with an error located at it.
+struct StackFold {
+    let spec: ArchitectureSpec
+    var shapes: [FeatureShape] = []
+    var spatial: [SpatialOp] = []
+    var reduction: Reduction?
+    var scalar: [ScalarOp] = []
+    var group: PointGroup?
+    var shape: FeatureShape
+    var param: Parameterization { spec.parameterization }
+
+    init(spec: ArchitectureSpec) {
+        self.spec = spec
         if spec.inputShape.count == 3 {
             shape = .image(height: spec.inputShape[0], width: spec.inputShape[1], channels: spec.inputShape[2])
         } else {
             shape = .vector(spec.inputShape[0])
         }
-        for (i, layer) in spec.layers.enumerated() {
-            let path = "layers[\(i)]"
-            func channelsOut(_ a: LayerSpec.Affine) throws -> Int {
-                if let w = a.width { return w }
-                if param == .standard {
-                    throw SpecError("\(path).width", "the standard parameterization needs the layer's width")
-                }
-                return 1 // irrelevant in the NTK parameterization's limit
-            }
-            func convOp(_ c: LayerSpec.Convolution, h: Int, w: Int, cin: Int, g: PointGroup?, twisted: Bool) throws -> (SpatialOp, Int, Int) {
-                let kh = c.filter[0], kw = c.filter[1]
-                if c.padding == .valid && (kh > h || kw > w) {
-                    throw SpecError("\(path).filter", "filter \(kh)×\(kw) is larger than the \(h)×\(w) input under valid padding")
-                }
-                // Bounds that keep the work finite (a 999999999-wide filter would loop for ever):
-                // under same padding a tap further than side−1 from the centre only ever sees
-                // padding zeros; a circular filter longer than 4·side+1 only wraps round again.
-                if c.padding == .same && (kh > 2 * h - 1 || kw > 2 * w - 1) {
-                    throw SpecError("\(path).filter", "filter \(kh)×\(kw) is larger than the \(h)×\(w) input allows under same padding (at most \(2 * h - 1)×\(2 * w - 1); larger taps only see padding)")
-                }
-                if c.padding == .circular && (kh > 4 * h + 1 || kw > 4 * w + 1) {
-                    throw SpecError("\(path).filter", "filter \(kh)×\(kw) wraps round the \(h)×\(w) input more than twice under circular padding (at most \(4 * h + 1)×\(4 * w + 1))")
-                }
-                if let g {
-                    if kh % 2 == 0 || kw % 2 == 0 {
-                        throw SpecError("\(path).filter", "group layers need odd filter sizes so the filter has a centre to turn about, got \(kh)×\(kw)")
-                    }
-                    if g.needsSquareGrid && kh != kw {
-                        throw SpecError("\(path).filter", "\(g.name) turns filters by 90°, so the filter must be square, got \(kh)×\(kw)")
-                    }
-                }
-                let oh = c.padding == .valid ? h - kh + 1 : h
-                let ow = c.padding == .valid ? w - kw + 1 : w
-                let fanIn = Double(cin * kh * kw * (twisted && !(layer.isLift) ? (g?.order ?? 1) : 1))
-                let op = SpatialOp(layerIndex: i, kind: .linear(LinearMap(
-                    kh: kh, kw: kw, padding: c.padding, affine: c.affine, fanIn: fanIn,
-                    inH: h, inW: w, outH: oh, outW: ow, parameterization: param)))
-                return (op, oh, ow)
-            }
-            if reduction != nil || shape.isVector {
-                // Scalar phase.
-                switch layer {
-                case .dense(let a):
-                    let fan: Double
-                    if case .vector(let d) = shape { fan = Double(d) } else { fan = 1 }
-                    scalar.append(ScalarOp(layerIndex: i, kind: .dense(a, fanIn: fan, param: param)))
-                    shape = .vector(try channelsOut(a))
-                case .activation(let act):
-                    if let last = spec.layers[..<i].last, case .flatten = last {
-                        throw SpecError("\(path).type", "a nonlinearity right after flatten is not supported; put it before flatten")
-                    }
-                    scalar.append(ScalarOp(layerIndex: i, kind: .activation(act)))
-                case .conv, .lift, .gconv:
-                    throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are a vector \(shape)")
-                case .globalAvgPool, .groupPool, .flatten:
-                    throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are already a vector \(shape)")
-                case .s2Lift, .so3Conv, .so3Pool:
-                    throw SpecError("\(path).type", "\(layer.typeName) needs a spherical signal input")
-                }
-                shapes.append(shape)
-                continue
-            }
-            switch (layer, shape) {
-            case (.s2Lift(let sc), .image(let h, let w, _)):
-                guard h == 2 * sc.bandwidthIn, w == 2 * sc.bandwidthIn - 1 else {
-                    throw SpecError("\(path).bandwidth_in", "s2_lift with bandwidth \(sc.bandwidthIn) needs a [\(2 * sc.bandwidthIn), \(2 * sc.bandwidthIn - 1), C] Driscoll–Healy input, got \(shape)")
-                }
-                spherical = true
-                shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
-            case (.so3Conv(let sc), .spherical(let l, _, true)):
-                guard sc.bandwidthIn == l else {
-                    throw SpecError("\(path).bandwidth_in", "so3_conv expects bandwidth \(sc.bandwidthIn) but the previous layer gives \(l)")
-                }
-                shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
-            case (.so3Pool, .spherical(_, let c, true)):
-                reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: 1)
-                shape = .vector(c)
-            case (.s2Lift, _), (.so3Conv, _), (.so3Pool, _):
-                throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
-            case (.activation, .spherical):
-                break
-            case (.conv(let c), .image(let h, let w, let cin)):
-                let (op, oh, ow) = try convOp(c, h: h, w: w, cin: cin, g: nil, twisted: false)
-                spatial.append(op)
-                shape = .image(height: oh, width: ow, channels: try channelsOut(c.affine))
-                group = group ?? .c1
-            case (.conv, .lifted):
-                throw SpecError("\(path).type", "conv on a lifted feature map would break equivariance; use gconv")
-            case (.lift(let gc), .image(let h, let w, let cin)):
-                if gc.group.needsSquareGrid && h != w {
-                    throw SpecError("\(path).group", "\(gc.group.name) rotates by 90°, which needs a square input, got \(h)×\(w)")
-                }
-                let (op, oh, ow) = try convOp(gc.conv, h: h, w: w, cin: cin, g: gc.group, twisted: true)
-                if spatial.contains(where: { if case .linear = $0.kind { true } else { false } }) {
-                    throw SpecError("\(path).type", "lift must come before any conv: a plain conv before the lift is not equivariant to \(gc.group.name) rotations of the input")
-                }
-                spatial.append(op)
-                group = gc.group
-                shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine), group: gc.group)
-            case (.lift, .lifted):
-                throw SpecError("\(path).type", "the features are already lifted; use gconv")
-            case (.gconv, .image):
-                throw SpecError("\(path).type", "gconv before lift: lift the image to the group first")
-            case (.gconv(let gc), .lifted(let h, let w, let cin, let g)):
-                if gc.group != g {
-                    throw SpecError("\(path).group", "gconv on \(gc.group.name) after a lift to \(g.name); the groups must match")
-                }
-                let (op, oh, ow) = try convOp(gc.conv, h: h, w: w, cin: cin, g: g, twisted: true)
-                spatial.append(op)
-                shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine), group: g)
-            case (.activation(let act), _):
-                spatial.append(SpatialOp(layerIndex: i, kind: .activation(act)))
-            case (.globalAvgPool, .image(let h, let w, let c)):
-                reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
-                shape = .vector(c)
-            case (.globalAvgPool, .lifted):
-                throw SpecError("\(path).type", "global_avg_pool on a lifted map keeps the group axis; use group_pool for an invariant readout")
-            case (.groupPool, .lifted(let h, let w, let c, _)):
-                reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
-                shape = .vector(c)
-            case (.groupPool, .image):
-                throw SpecError("\(path).type", "group_pool needs a lifted feature map (add a lift layer first)")
-            case (.flatten, .image(let h, let w, let c)):
-                reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w), positions: h * w)
-                shape = .vector(c * h * w)
-            case (.flatten, .lifted(let h, let w, let c, let g)):
-                reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w * g.order), positions: h * w)
-                shape = .vector(c * h * w * g.order)
-            case (.dense, _):
-                throw SpecError("\(path).type", "dense on an unpooled image \(shape); add global_avg_pool, group_pool or flatten first")
-            default:
-                throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
-            }
-            shapes.append(shape)
+    }
+
+    mutating func add(_ layer: LayerSpec, at i: Int) throws {
+        let path = "layers[\(i)]"
+        if reduction != nil || shape.isVector {
+            try addScalar(layer, at: i, path: path)
+        } else if layer.isSphericalLayer || shape.isOnSphere {
+            try addSpherical(layer, at: i, path: path)
+        } else {
+            try addPlane(layer, at: i, path: path)
         }
-        if spherical {
-            self.group = nil; self.shapes = shapes
-            self.spatial = []; self.reduction = nil; self.scalar = []; self.isSpherical = true
-            return
+        shapes.append(shape)
+    }
+
+    func channelsOut(_ a: LayerSpec.Affine, path: String) throws -> Int {
+        if let w = a.width { return w }
+        if param == .standard {
+            throw SpecError("\(path).width", "the standard parameterization needs the layer's width")
         }
-        if !shape.isVector {
-            throw SpecError("layers", "the stack ends on an image \(shape); end with a pooling or flatten layer and a dense readout")
+        return 1 // irrelevant in the NTK parameterization's limit
+    }
+
+    /// Scalar phase: after the reduction, or an MLP on vectors.
+    mutating func addScalar(_ layer: LayerSpec, at i: Int, path: String) throws {
+        switch layer {
+        case .dense(let a):
+            let fan: Double
+            if case .vector(let d) = shape { fan = Double(d) } else { fan = 1 }
+            scalar.append(ScalarOp(layerIndex: i, kind: .dense(a, fanIn: fan, param: param)))
+            shape = .vector(try channelsOut(a, path: path))
+        case .activation(let act):
+            if let last = spec.layers[..<i].last, case .flatten = last {
+                throw SpecError("\(path).type", "a nonlinearity right after flatten is not supported; put it before flatten")
+            }
+            scalar.append(ScalarOp(layerIndex: i, kind: .activation(act)))
+        case .conv, .lift, .gconv:
+            throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are a vector \(shape)")
+        case .globalAvgPool, .groupPool, .flatten:
+            throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are already a vector \(shape)")
+        case .s2Lift, .so3Conv, .so3Pool:
+            throw SpecError("\(path).type", "\(layer.typeName) needs a spherical signal input")
         }
-        if let r = reduction, r.kind == .diagonal, let next = spec.layers[(r.layerIndex + 1)...].first {
-            if case .dense = next {} else {
-                throw SpecError("layers[\(r.layerIndex + 1)].type", "flatten must be followed by dense")
+    }
+
+    /// SO(3) layers, and nonlinearities on spherical features. Only shapes are tracked: the
+    /// spherical engine (`SO3Stack`) compiles its own program.
+    mutating func addSpherical(_ layer: LayerSpec, at i: Int, path: String) throws {
+        switch (layer, shape) {
+        case (.s2Lift(let sc), .image(let h, let w, _)):
+            guard h == 2 * sc.bandwidthIn, w == 2 * sc.bandwidthIn - 1 else {
+                throw SpecError("\(path).bandwidth_in", "s2_lift with bandwidth \(sc.bandwidthIn) needs a [\(2 * sc.bandwidthIn), \(2 * sc.bandwidthIn - 1), C] Driscoll–Healy input, got \(shape)")
+            }
+            shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
+        case (.so3Conv(let sc), .spherical(let l, _, true)):
+            guard sc.bandwidthIn == l else {
+                throw SpecError("\(path).bandwidth_in", "so3_conv expects bandwidth \(sc.bandwidthIn) but the previous layer gives \(l)")
+            }
+            shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
+        case (.so3Pool, .spherical(_, let c, true)):
+            reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: 1)
+            shape = .vector(c)
+        case (.s2Lift, _), (.so3Conv, _), (.so3Pool, _):
+            throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
+        case (.activation, .spherical):
+            break
+        default:
+            try addReduction(layer, at: i, path: path) // its own errors (dense, pooling on spheres)
+        }
+    }
+
+    /// Plane images: convolutions, group convolutions, pointwise nonlinearities, the reduction.
+    mutating func addPlane(_ layer: LayerSpec, at i: Int, path: String) throws {
+        switch (layer, shape) {
+        case (.conv(let c), .image(let h, let w, let cin)):
+            let (op, oh, ow) = try convOp(c, i: i, path: path, h: h, w: w, cin: cin, g: nil, twisted: false, lift: false)
+            spatial.append(op)
+            shape = .image(height: oh, width: ow, channels: try channelsOut(c.affine, path: path))
+            group = group ?? .c1
+        case (.conv, .lifted):
+            throw SpecError("\(path).type", "conv on a lifted feature map would break equivariance; use gconv")
+        case (.lift(let gc), .image(let h, let w, let cin)):
+            if gc.group.needsSquareGrid && h != w {
+                throw SpecError("\(path).group", "\(gc.group.name) rotates by 90°, which needs a square input, got \(h)×\(w)")
+            }
+            let (op, oh, ow) = try convOp(gc.conv, i: i, path: path, h: h, w: w, cin: cin, g: gc.group, twisted: true, lift: true)
+            if spatial.contains(where: { if case .linear = $0.kind { true } else { false } }) {
+                throw SpecError("\(path).type", "lift must come before any conv: a plain conv before the lift is not equivariant to \(gc.group.name) rotations of the input")
+            }
+            spatial.append(op)
+            group = gc.group
+            shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine, path: path), group: gc.group)
+        case (.lift, .lifted):
+            throw SpecError("\(path).type", "the features are already lifted; use gconv")
+        case (.gconv, .image):
+            throw SpecError("\(path).type", "gconv before lift: lift the image to the group first")
+        case (.gconv(let gc), .lifted(let h, let w, let cin, let g)):
+            if gc.group != g {
+                throw SpecError("\(path).group", "gconv on \(gc.group.name) after a lift to \(g.name); the groups must match")
+            }
+            let (op, oh, ow) = try convOp(gc.conv, i: i, path: path, h: h, w: w, cin: cin, g: g, twisted: true, lift: false)
+            spatial.append(op)
+            shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine, path: path), group: g)
+        case (.activation(let act), _):
+            spatial.append(SpatialOp(layerIndex: i, kind: .activation(act)))
+        default:
+            try addReduction(layer, at: i, path: path)
+        }
+    }
+
+    /// The one reduction from an image (plain or lifted) to a vector.
+    mutating func addReduction(_ layer: LayerSpec, at i: Int, path: String) throws {
+        switch (layer, shape) {
+        case (.globalAvgPool, .image(let h, let w, let c)):
+            reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
+            shape = .vector(c)
+        case (.globalAvgPool, .lifted):
+            throw SpecError("\(path).type", "global_avg_pool on a lifted map keeps the group axis; use group_pool for an invariant readout")
+        case (.groupPool, .lifted(let h, let w, let c, _)):
+            reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
+            shape = .vector(c)
+        case (.groupPool, .image):
+            throw SpecError("\(path).type", "group_pool needs a lifted feature map (add a lift layer first)")
+        case (.flatten, .image(let h, let w, let c)):
+            reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w), positions: h * w)
+            shape = .vector(c * h * w)
+        case (.flatten, .lifted(let h, let w, let c, let g)):
+            reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w * g.order), positions: h * w)
+            shape = .vector(c * h * w * g.order)
+        case (.dense, _):
+            throw SpecError("\(path).type", "dense on an unpooled image \(shape); add global_avg_pool, group_pool or flatten first")
+        default:
+            throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
+        }
+    }
+
+    /// A (group) convolution's kernel map, after checking the filter fits the input.
+    func convOp(_ c: LayerSpec.Convolution, i: Int, path: String, h: Int, w: Int, cin: Int,
+                g: PointGroup?, twisted: Bool, lift: Bool) throws -> (SpatialOp, Int, Int) {
+        let kh = c.filter[0], kw = c.filter[1]
+        if c.padding == .valid && (kh > h || kw > w) {
+            throw SpecError("\(path).filter", "filter \(kh)×\(kw) is larger than the \(h)×\(w) input under valid padding")
+        }
+        // Bounds that keep the work finite (a 999999999-wide filter would loop for ever):
+        // under same padding a tap further than side−1 from the centre only ever sees
+        // padding zeros; a circular filter longer than 4·side+1 only wraps round again.
+        if c.padding == .same && (kh > 2 * h - 1 || kw > 2 * w - 1) {
+            throw SpecError("\(path).filter", "filter \(kh)×\(kw) is larger than the \(h)×\(w) input allows under same padding (at most \(2 * h - 1)×\(2 * w - 1); larger taps only see padding)")
+        }
+        if c.padding == .circular && (kh > 4 * h + 1 || kw > 4 * w + 1) {
+            throw SpecError("\(path).filter", "filter \(kh)×\(kw) wraps round the \(h)×\(w) input more than twice under circular padding (at most \(4 * h + 1)×\(4 * w + 1))")
+        }
+        if let g {
+            if kh % 2 == 0 || kw % 2 == 0 {
+                throw SpecError("\(path).filter", "group layers need odd filter sizes so the filter has a centre to turn about, got \(kh)×\(kw)")
+            }
+            if g.needsSquareGrid && kh != kw {
+                throw SpecError("\(path).filter", "\(g.name) turns filters by 90°, so the filter must be square, got \(kh)×\(kw)")
             }
         }
-        self.group = spec.inputShape.count == 3 ? (group ?? .c1) : nil
-        self.shapes = shapes
-        self.spatial = spatial
-        self.reduction = reduction
-        self.scalar = scalar
-        self.isSpherical = false
+        let oh = c.padding == .valid ? h - kh + 1 : h
+        let ow = c.padding == .valid ? w - kw + 1 : w
+        let fanIn = Double(cin * kh * kw * (twisted && !lift ? (g?.order ?? 1) : 1))
+        let op = SpatialOp(layerIndex: i, kind: .linear(LinearMap(
+            kh: kh, kw: kw, padding: c.padding, affine: c.affine, fanIn: fanIn,
+            inH: h, inW: w, outH: oh, outW: ow, parameterization: param)))
+        return (op, oh, ow)
     }
 }
 
 extension FeatureShape {
     var isVector: Bool { if case .vector = self { true } else { false } }
+    var isOnSphere: Bool { if case .spherical = self { true } else { false } }
 }
 
 extension LayerSpec {

@@ -17,16 +17,23 @@ public struct ArchitectureSpec: Sendable, Hashable {
         self.inputShape = inputShape; self.layers = layers
     }
 
-    /// Whether the stack works on spherical signals (has SO(3) layers), decided from the layer
-    /// types alone — usable before widths are resolved (unlike `Stack`, which validates all).
-    public var isSpherical: Bool {
-        layers.contains { layer in
-            switch layer {
-            case .s2Lift, .so3Conv, .so3Pool: true
-            default: false
-            }
-        }
+    /// Which kernel engine evaluates a stack.
+    public enum Backend: Sendable, Hashable {
+        /// Plane images and vectors: `KernelEvaluator` over the compiled `Stack` program.
+        case plane
+        /// Spherical signals: `SO3KernelEvaluator` / `SO3Stack`.
+        case so3
     }
+
+    /// The one place the backend is chosen: a stack with any SO(3) layer is spherical. Decided
+    /// from the layer types alone, so it is usable before widths are resolved or the stack is
+    /// validated; everything else (`Stack.isSpherical`, the workbench, the CLI) asks this.
+    public var backend: Backend {
+        layers.contains { $0.isSphericalLayer } ? .so3 : .plane
+    }
+
+    /// `backend == .so3`.
+    public var isSpherical: Bool { backend == .so3 }
 
     /// Parses spec JSON text.
     public static func parse(json data: Data) throws -> ArchitectureSpec {
@@ -50,11 +57,7 @@ public struct ArchitectureSpec: Sendable, Hashable {
         }
         guard let shapeAny = dict["input_shape"] else { throw SpecError("input_shape", "missing") }
         let shape = try JSONField.intArray(shapeAny, "input_shape")
-        guard shape.count == 1 || shape.count == 3 else {
-            throw SpecError("input_shape", "must be [D] (vectors) or [H, W, C] (images), got \(shape)")
-        }
-        guard shape.allSatisfy({ $0 > 0 }) else { throw SpecError("input_shape", "sizes must be positive, got \(shape)") }
-        try checkInputSize(shape)
+        try checkInputShape(shape)
         guard let layersAny = dict["layers"] else { throw SpecError("layers", "missing") }
         guard let arr = layersAny as? [Any] else { throw SpecError("layers", "must be a list of layer objects") }
         var layers: [LayerSpec] = []
@@ -71,6 +74,15 @@ public struct ArchitectureSpec: Sendable, Hashable {
     /// Largest number of image positions P = H·W: each worker keeps seven P×P blocks, so
     /// P = 96·96 already needs 7·8·P² bytes ≈ 4.4 GiB per thread.
     public static let maxPositions = 96 * 96
+
+    /// Checks an input shape as parsing does: [D] or [H, W, C], positive, not too large.
+    static func checkInputShape(_ shape: [Int]) throws {
+        guard shape.count == 1 || shape.count == 3 else {
+            throw SpecError("input_shape", "must be [D] (vectors) or [H, W, C] (images), got \(shape)")
+        }
+        guard shape.allSatisfy({ $0 > 0 }) else { throw SpecError("input_shape", "sizes must be positive, got \(shape)") }
+        try checkInputSize(shape)
+    }
 
     /// Refuses input shapes whose sizes overflow or exceed what the kernel recursion can hold
     /// (products are formed with overflow checks, so [999999999, 999999999, 999999999] is an
@@ -139,9 +151,19 @@ enum JSONField {
 }
 
 extension LayerSpec {
-    static let knownTypes = ["dense", "conv", "lift", "gconv", "relu", "leaky_relu", "abrelu", "erf", "gelu",
+    static let knownTypes = ["dense", "conv", "lift", "gconv", "relu", "leaky_relu", "abrelu", "abs", "erf", "gelu",
                              "identity", "elementwise", "global_avg_pool", "group_pool", "flatten",
                              "s2_lift", "so3_conv", "so3_pool"] + NumericFunction.allCases.map(\.rawValue)
+
+    /// Checks the bandwidths of an SO(3) layer (errors located at `path.bandwidth_in/_out`).
+    static func checkBandwidths(_ lin: Int, _ lout: Int, path: String) throws {
+        guard lin >= 1 else { throw SpecError("\(path).bandwidth_in", "must be ≥ 1") }
+        guard lout >= 1 else { throw SpecError("\(path).bandwidth_out", "must be ≥ 1") }
+        // SO(3) work and memory grow like a high power of the bandwidth (Wigner-D tables of
+        // size ~B³ per degree); 32 is far beyond what finishes in reasonable time.
+        guard lin <= 32 else { throw SpecError("\(path).bandwidth_in", "must be ≤ 32, got \(lin)") }
+        guard lout <= 32 else { throw SpecError("\(path).bandwidth_out", "must be ≤ 32, got \(lout)") }
+    }
 
     /// Parses one layer object; `path` locates it (`layers[3]`).
     public static func parse(_ d: [String: Any], path: String) throws -> LayerSpec {
@@ -188,12 +210,7 @@ extension LayerSpec {
             guard let bi = d["bandwidth_in"] else { throw SpecError("\(path).bandwidth_in", "missing") }
             guard let bo = d["bandwidth_out"] else { throw SpecError("\(path).bandwidth_out", "missing") }
             let lin = try JSONField.int(bi, "\(path).bandwidth_in"), lout = try JSONField.int(bo, "\(path).bandwidth_out")
-            guard lin >= 1 else { throw SpecError("\(path).bandwidth_in", "must be ≥ 1") }
-            guard lout >= 1 else { throw SpecError("\(path).bandwidth_out", "must be ≥ 1") }
-            // SO(3) work and memory grow like a high power of the bandwidth (Wigner-D tables of
-            // size ~B³ per degree); 32 is far beyond what finishes in reasonable time.
-            guard lin <= 32 else { throw SpecError("\(path).bandwidth_in", "must be ≤ 32, got \(lin)") }
-            guard lout <= 32 else { throw SpecError("\(path).bandwidth_out", "must be ≤ 32, got \(lout)") }
+            try checkBandwidths(lin, lout, path: path)
             var mb = Double.pi
             if let m = d["max_beta"] { mb = try JSONField.double(m, "\(path).max_beta") }
             guard mb > 0, mb <= Double.pi + 1e-12 else { throw SpecError("\(path).max_beta", "must be in (0, π]") }
@@ -205,8 +222,9 @@ extension LayerSpec {
         case "lift": return .lift(GroupConvolution(group: try group(), conv: try convolution()))
         case "gconv": return .gconv(GroupConvolution(group: try group(), conv: try convolution()))
         case "relu": return .activation(.relu)
+        case "abs": return .activation(.absoluteValue)
         case "leaky_relu":
-            var alpha = 0.01
+            var alpha = LayerDefaults.leakyReluAlpha
             if let a = d["alpha"] { alpha = try JSONField.double(a, "\(path).alpha") }
             return .activation(.abRelu(a: alpha, b: 1))
         case "abrelu":
@@ -256,7 +274,7 @@ extension LayerSpec {
         case .activation(let a):
             switch a {
             case .abRelu(let x, let y):
-                if x == 0 && y == 1 { break }
+                if (x == 0 || x == -1) && y == 1 { break } // relu, abs: the type says it all
                 if y == 1 { d["alpha"] = x } else { d["a"] = x; d["b"] = y }
             case .numeric(let f): d["type"] = "elementwise"; d["fn"] = f.rawValue
             default: break

@@ -51,6 +51,14 @@ public enum LayerSpec: Sendable, Hashable {
         }
     }
 
+    /// Whether this layer works on spherical signals (decides `ArchitectureSpec.backend`).
+    var isSphericalLayer: Bool {
+        switch self {
+        case .s2Lift, .so3Conv, .so3Pool: true
+        default: false
+        }
+    }
+
     /// The spec's `type` string.
     public var typeName: String {
         switch self {

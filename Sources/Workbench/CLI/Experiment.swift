@@ -111,6 +111,8 @@ struct AugmentationCommand: ParsableCommand {
     var group: String = "C4"
     @Option(help: "Padding: circular or same.")
     var padding: String = "circular"
+    @Option(help: "A group stack spec file (.json) to use instead of the --group preset (e.g. examples/experiment-stacks/c4-8.json).")
+    var stack: String?
     @Option(parsing: .upToNextOption, help: "Training times (∞ is always included).")
     var times: [Double] = [0.1, 1, 10, 100, 1000]
     @Option(help: "Output folder.")
@@ -120,7 +122,9 @@ struct AugmentationCommand: ParsableCommand {
     func run() throws {
         let d = dataOptions
         let data = try ExperimentData.load(d.data, size: d.size, pool: d.pool, test: d.testSize, classes: d.classes, seed: d.seed)
-        let spec = try ExperimentStacks.named(group, shape: data.pool.shape, padding: padding)
+        let spec = try stack.map { try ExperimentStacks.resolve($0, shape: data.pool.shape).1 }
+            ?? ExperimentStacks.named(group, shape: data.pool.shape, padding: padding)
+        let group = (try? Stack(spec))?.group?.name ?? self.group
         let classes = (data.pool.labels.max() ?? 0) + 1
         let y = Metrics.oneHot(data.pool.labels, classes: classes, centred: true)
         let ts: [Double?] = times.map { Optional($0) } + [nil]

@@ -65,24 +65,18 @@ struct ExperimentData {
 
 /// The stacks the experiments compare, for an H×W×C input.
 enum ExperimentStacks {
+    /// The engine's `StackPreset` of that name (CNN, MLP, a group C1…D4, SO3, or a workbench
+    /// name like gcnn-c4) with the one set of defaults (`LayerDefaults`). The stacks used for
+    /// EXPERIMENTS.md before the defaults were unified (W 1.4/b 0.1) ship as spec files in
+    /// examples/experiment-stacks/.
     static func named(_ name: String, shape: [Int], padding: String = "circular") throws -> ArchitectureSpec {
-        let conv = { (t: String, g: String?) -> String in
-            let group = g.map { ", \"group\": \"\($0)\"" } ?? ""
-            return "{\"type\": \"\(t)\"\(group), \"filter\": [3, 3], \"padding\": \"\(padding)\", \"W_std\": 1.4, \"b_std\": 0.1}"
+        guard let preset = StackPreset(name: name), preset != .empty else {
+            throw UserError("unknown stack \(name); use CNN, MLP, C1, C2, C4, D1, D2, D4, SO3, or a spec file path")
         }
-        let relu = #"{"type": "relu"}"#, dense = #"{"type": "dense", "W_std": 1.0, "b_std": 0.05}"#
-        let layers: [String]
-        switch name.uppercased() {
-        case "CNN": layers = [conv("conv", nil), relu, conv("conv", nil), relu, #"{"type": "global_avg_pool"}"#, dense]
-        case "MLP": layers = [#"{"type": "flatten"}"#, #"{"type": "dense", "W_std": 1.4, "b_std": 0.1}"#, relu, #"{"type": "dense", "W_std": 1.4, "b_std": 0.1}"#, relu, dense]
-        case "C1", "C2", "C4", "D1", "D2", "D4":
-            let g = name.uppercased()
-            layers = [conv("lift", g), relu, conv("gconv", g), relu, #"{"type": "group_pool"}"#, dense]
-        default:
-            throw UserError("unknown stack \(name); use CNN, MLP, C1, C2, C4, D1, D2, D4, or a spec file path")
+        guard let pad = Padding(rawValue: padding.lowercased()) else {
+            throw UserError("--padding must be circular, same or valid, got \"\(padding)\"")
         }
-        let json = "{\"name\": \"\(name)\", \"parameterization\": \"ntk\", \"input_shape\": \(shape), \"layers\": [\(layers.joined(separator: ","))]}"
-        return try ArchitectureSpec.parse(json: Data(json.utf8))
+        return try preset.spec(inputShape: shape, padding: pad, name: name)
     }
 
     /// A name from `named`, or a path to a spec file.

@@ -50,7 +50,7 @@ struct ComputeRunner: Sendable {
         case .blocks(_, _, let i, let j, let layer):
             try checkPair(i, j, train.count)
             _ = try progress.beginStage(0, of: 1)
-            if (try? Stack(spec))?.isSpherical == true {
+            if spec.isSpherical {
                 guard let shapes = try? Stack(spec).shapes, shapes.indices.contains(layer),
                       case .spherical(let l, _, true) = shapes[layer] else {
                     throw CommandError("layer \(layer) of \(stack.name) is not on the SO(3) grid; choose an s2_lift/so3_conv layer or a nonlinearity before so3_pool")
@@ -64,7 +64,7 @@ struct ComputeRunner: Sendable {
 
         case .invariance(_, _, let i, let j, let groupName):
             try checkPair(i, j, train.count)
-            if (try? Stack(spec))?.isSpherical == true {
+            if spec.isSpherical {
                 // Grid-exact rotations about z: cyclic shifts of the φ axis of the [2L, 2L−1, C] input.
                 let s = train.shape
                 func orbit(_ x: [Double]) -> [Double] {

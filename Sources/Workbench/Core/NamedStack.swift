@@ -19,11 +19,6 @@ struct NamedStack: Sendable, Hashable {
         }
     }
 
-    /// Whether the stack has SO(3) layers (computed by `SO3KernelEvaluator`).
-    var isSpherical: Bool {
-        spec.layers.contains { switch $0 { case .s2Lift, .so3Conv, .so3Pool: true; default: false } }
-    }
-
     /// Feature shapes after each layer when valid (for the Stack pane).
     var shapes: [FeatureShape]? { try? Stack(spec).shapes }
 
@@ -39,26 +34,9 @@ struct NamedStack: Sendable, Hashable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The editable fields of a layer (everything in its JSON except `type`), in a stable order.
+    /// The editable fields of a layer, typed by the engine (`LayerSpec.editableFields`).
     static func fields(of layer: LayerSpec) -> [(key: String, value: String)] {
-        let obj = layer.jsonObject
-        let order = ["group", "filter", "padding", "W_std", "b_std", "width", "alpha", "a", "b", "fn",
-                     "bandwidth_in", "bandwidth_out", "max_beta"]
-        let keys = obj.keys.filter { $0 != "type" }.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
-        return keys.map { ($0, format(obj[$0])) }
-    }
-
-    static func format(_ v: Any?) -> String {
-        switch v {
-        case nil, is NSNull: return "null"
-        case let a as [Int]: return a.map(String.init).joined(separator: ",")
-        case let d as Double where abs(d - Double.pi) < 1e-12: return "π"
-        case let d as Double: return d == d.rounded() && abs(d) < 1e6 ? String(format: "%.1f", d) : String(format: "%g", d)
-        case let i as Int: return String(i)
-        case let s as String: return s
-        case let n as NSNumber: return n.stringValue
-        default: return "\(v ?? "")"
-        }
+        layer.editableFields.map { ($0.key, $0.text) }
     }
 
     /// Parses the text typed for a field into a JSON value.
@@ -101,63 +79,33 @@ struct NamedStack: Sendable, Hashable {
     }
 }
 
-/// Layer types offered by "add layer", with the defaults a new layer gets.
+/// Layer types offered by "add layer"; the defaults are the engine's `LayerDefaults`.
 enum LayerCatalog {
-    static let types = ["conv", "lift", "gconv", "relu", "erf", "gelu", "leaky_relu", "identity",
-                        "global_avg_pool", "group_pool", "flatten", "dense", "s2_lift", "so3_conv", "so3_pool"]
+    static let types = LayerDefaults.addableTypes
 
-    /// A new layer of `type` with sensible defaults; `group` is used by lift/gconv, `bandwidth`
-    /// (of the features it receives) by `s2_lift`/`so3_conv`, which keep it (bandwidth_out = bandwidth_in).
+    /// A new layer of `type` with the engine's defaults; `group` is used by lift/gconv,
+    /// `bandwidth` (of the features it receives) by `s2_lift`/`so3_conv`.
     static func make(_ type: String, group: PointGroup = .c4, bandwidth: Int = 3) throws -> LayerSpec {
-        var obj: [String: Any] = ["type": type]
-        switch type {
-        case "s2_lift", "so3_conv":
-            obj["bandwidth_in"] = bandwidth; obj["bandwidth_out"] = bandwidth; obj["max_beta"] = Double.pi
-            obj["W_std"] = 1.5; obj["b_std"] = 0.05
-        case "conv": obj["filter"] = [3, 3]; obj["padding"] = "circular"; obj["W_std"] = 1.5; obj["b_std"] = 0.05
-        case "lift", "gconv":
-            obj["filter"] = [3, 3]; obj["padding"] = "circular"; obj["W_std"] = 1.5; obj["b_std"] = 0.05
-            obj["group"] = group.name
-        case "dense": obj["W_std"] = 1.0; obj["b_std"] = 0.05
-        default: break
-        }
-        do { return try LayerSpec.parse(obj, path: "new layer") } catch let e as SpecError {
+        do {
+            if let layer = try LayerDefaults.layer(type, group: group, bandwidth: bandwidth) { return layer }
+            // No default form (e.g. abrelu, tanh): the engine's parser builds it or names the problem.
+            return try LayerSpec.parse(["type": type], path: "new layer")
+        } catch let e as SpecError {
             throw CommandError("cannot add \(type): \(e)")
         }
     }
 }
 
-/// Ready-made stacks for `stack.new`.
+/// Ready-made stacks for `stack.new`: the engine's `StackPreset`s (shared with the CLI).
 enum StackPresets {
-    static let names = ["cnn", "gcnn-c4", "gcnn-d4", "gcnn-c2", "mlp", "so3", "empty"]
+    static let names = StackPreset.workbenchNames
 
     static func make(_ preset: String, inputShape: [Int]) throws -> ArchitectureSpec {
-        func conv(_ t: String, _ g: String? = nil) -> [String: Any] {
-            var d: [String: Any] = ["type": t, "filter": [3, 3], "padding": "circular", "W_std": 1.5, "b_std": 0.05]
-            if let g { d["group"] = g }
-            return d
+        guard names.contains(preset), let p = StackPreset(name: preset) else {
+            throw CommandError("unknown preset \"\(preset)\"; use \(names.joined(separator: ", "))")
         }
-        let relu: [String: Any] = ["type": "relu"]
-        let dense: [String: Any] = ["type": "dense", "W_std": 1.0, "b_std": 0.0]
-        let layers: [[String: Any]]
-        switch preset {
-        case "cnn": layers = [conv("conv"), relu, conv("conv"), relu, ["type": "global_avg_pool"], dense]
-        case "gcnn-c4", "gcnn-d4", "gcnn-c2":
-            let g = preset.split(separator: "-").last.map { $0.uppercased() } ?? "C4"
-            layers = [conv("lift", g), relu, conv("gconv", g), relu, ["type": "group_pool"], dense]
-        case "mlp": layers = [["type": "flatten"], dense, relu, dense]
-        case "so3":
-            // Spherical CNN on a [2L, 2L−1, C] Driscoll–Healy input: lift, conv, pool, readout.
-            let l = max(1, inputShape.first.map { $0 / 2 } ?? 3)
-            func sph(_ t: String) -> [String: Any] {
-                ["type": t, "bandwidth_in": l, "bandwidth_out": l, "max_beta": Double.pi, "W_std": 1.5, "b_std": 0.05]
-            }
-            layers = [sph("s2_lift"), relu, sph("so3_conv"), relu, ["type": "so3_pool"], dense]
-        case "empty": return ArchitectureSpec(name: "", inputShape: inputShape, layers: [])
-        default: throw CommandError("unknown preset \"\(preset)\"; use \(names.joined(separator: ", "))")
+        do { return try p.spec(inputShape: inputShape) } catch let e as SpecError {
+            throw CommandError("preset \(preset): \(e)")
         }
-        do {
-            return try ArchitectureSpec.parse(object: ["input_shape": inputShape, "layers": layers])
-        } catch let e as SpecError { throw CommandError("preset \(preset): \(e)") }
     }
 }
