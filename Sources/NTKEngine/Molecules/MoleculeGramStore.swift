@@ -50,6 +50,17 @@ public struct MoleculeGramStore: Sendable {
         try Self.checkMolecules(directory: directory, pool: pool, test: test, owners: owners, write: writer != nil)
     }
 
+    /// What a store run would compute, without touching any folder: centre atoms (all, and in the
+    /// pool), needed tiles and atom pairs (`neededTiles`, `neededPairs` of the store).
+    public static func plan(kernel: MoleculeKernel, pool: [Molecule], test: [Molecule], tileRows: Int) throws
+        -> (atoms: Int, poolAtoms: Int, tiles: Int, pairs: Int) {
+        let count = { (ms: [Molecule]) in ms.reduce(0) { $0 + kernel.features.centreIndices($1).count } }
+        let poolAtoms = count(pool), atoms = poolAtoms + count(test)
+        let tiling = try GramTiling(n1: atoms, n2: atoms, symmetric: true, tileRows: tileRows)
+        let needed = tiling.tiles.filter { $0.rows.lowerBound < poolAtoms }
+        return (atoms, poolAtoms, needed.count, needed.reduce(0) { $0 + $1.pairs })
+    }
+
     /// The tiles t = ∞ regression needs: all but those whose rows (and so, above the diagonal,
     /// whose columns) are all test atoms.
     public var neededTiles: [GramTile] { store.tiling.tiles.filter { $0.rows.lowerBound < poolAtoms } }

@@ -263,6 +263,8 @@ struct QM9Command: ParsableCommand {
     var tileRows: Int = 256
     @Option(help: "With --store: compute only shard I of N (0-based) of every model's tiles, e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; rerun without --shard to assemble.")
     var shard: String?
+    @Flag(name: .customLong("dry-run"), help: "With --store: print each model's centre atoms, tiles and atom pairs, compute nothing.")
+    var dryRun = false
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {

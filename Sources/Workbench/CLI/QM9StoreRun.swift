@@ -21,6 +21,8 @@ struct QM9StoreRun {
     let features: AtomFeatures
     let threads: Int?
     let quiet: Bool
+    /// Print each model's atom and pair counts, compute nothing.
+    var dryRun = false
 
     /// Fixed test set (first `testSize` of the shuffle) and training pool (the next `poolSize`).
     func split(_ molecules: [Molecule]) throws -> (pool: [Molecule], test: [Molecule]) {
@@ -39,6 +41,14 @@ struct QM9StoreRun {
     /// worker ranks.
     func run(models: [(name: String, spec: ArchitectureSpec)], molecules: [Molecule]) throws -> [QM9LearningCurve.Row]? {
         let (pool, test) = try split(molecules)
+        if dryRun {
+            for (name, spec) in models {
+                let kernel = try MoleculeKernel(spec: spec, features: features, threads: threads)
+                let p = try MoleculeGramStore.plan(kernel: kernel, pool: pool, test: test, tileRows: tileRows)
+                print("\(name): \(p.atoms) centre atoms (pool \(p.poolAtoms)), \(p.tiles) tiles of \(tileRows) rows, \(p.pairs) atom pairs")
+            }
+            return nil
+        }
         let mpi = try MPIContext.shared()
         let warn: (String) -> Void = { printErr("warning: \($0)") }
         var grams: [QM9LearningCurve.PoolGrams] = []
@@ -148,11 +158,12 @@ extension QM9Command {
         let (features, models) = try models(q)
         let runner = QM9StoreRun(directory: store, tileRows: tileRows, shard: try shard.map(GramTiling.parseShard), poolSize: poolSize,
                                  testSize: testSize, trainSizes: trainSizes, seeds: seeds.isEmpty ? [seed] : seeds, splitSeed: splitSeed,
-                                 diagReg: diagReg, features: features, threads: compute.threads, quiet: compute.quiet)
+                                 diagReg: diagReg, features: features, threads: compute.threads, quiet: compute.quiet, dryRun: dryRun)
         print("QM9 store run on \(q.sourceText): \(molecules.count) molecules; fixed test \(testSize) and pool \(poolSize) (split seed \(splitSeed)); "
               + "train \(trainSizes) × seeds \(runner.seeds); models \(models.map(\.name)); diag_reg \(diagReg); store \(store)")
         let t0 = Date()
         guard let rows = try runner.run(models: models, molecules: molecules) else {
+            if dryRun { return }
             if (try MPIContext.shared()).map({ $0.rank == 0 }) ?? true {
                 print("shard finished; rerun without --shard (or after every shard has finished) to assemble the Grams and fit")
             }
