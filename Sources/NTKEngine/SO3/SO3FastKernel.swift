@@ -462,6 +462,16 @@ struct FastSO3Stack: Sendable {
         case scalarActivation(Activation)
     }
     let ops: [Op]
+    /// Grid nonlinearities through the vectorised row kernels (`BlockActivation`); false: the
+    /// scalar `Activation.dual` per entry. Off in debug builds, where the generic SIMD code runs
+    /// unspecialised and ≈ 4× slower than the scalar dual (tests switch it on explicitly).
+    var vectorGridDuals = FastSO3Stack.optimizedBuild
+
+    #if DEBUG
+    static let optimizedBuild = false
+    #else
+    static let optimizedBuild = true
+    #endif
 
     init?(_ stack: SO3Stack) {
         var ops: [Op] = []
@@ -505,6 +515,20 @@ struct FastSO3Stack: Sendable {
 
     /// Runs ops 0…`last` for one pair in the compact layout. With nil variances the pair is a
     /// self-pair: the variances are its own diagonal κ[0][r][r] (stored into `capture`).
+    /// The grid dual entry by entry with `Activation.dual` (exact at correlation ±1 by itself).
+    static func scalarGridDuals(_ act: Activation, _ g: SO3PairGeometry, _ v1: [Double], _ v2: [Double],
+                                _ k: inout [Double], _ t: inout [Double]) {
+        let s = g.slice
+        // Bounds: k and t hold n·s² entries (checked by the caller), v1 and v2 hold s.
+        for d in 0..<g.n { for r in 0..<s {
+            let row = (d * s + r) * s, a = v1[r]
+            for r2 in 0..<s {
+                let dual = act.dual(k: k[row + r2], v1: a, v2: v2[r2])
+                k[row + r2] = dual.k; t[row + r2] *= dual.kdot
+            }
+        } }
+    }
+
     /// Returns K and Θ of the pooled output (entry 0 of the final kernels). The stack's kernels
     /// live in `scratch` (reused from pair to pair by one worker).
     func run(_ p1: [Double], _ p2: [Double], _ var1: [[Double]]?, _ var2: [[Double]]?,
@@ -534,6 +558,10 @@ struct FastSO3Stack: Sendable {
                 // The plane engine's row kernels (vectorised erf/ReLU duals with the per-row and
                 // per-column variance factors hoisted; scalar `dual` for other activations). In a
                 // self-pair the Δ = 0 slice holds K(x, x)(R, R) on its diagonal: exact there.
+                if !vectorGridDuals {
+                    Self.scalarGridDuals(act, g, v1, v2, &k, &t)
+                    break
+                }
                 let rows = BlockActivation<Double>(act, v1: v1, v2: v2, selfPair: false)
                 let selfRows = var1 == nil ? BlockActivation<Double>(act, v1: v1, v2: v2, selfPair: true) : rows
                 // Entries whose correlation is exactly ±1 in the scalar form (|K| = v₁ = v₂, e.g. a

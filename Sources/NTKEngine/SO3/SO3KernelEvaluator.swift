@@ -25,7 +25,7 @@ public struct SO3KernelEvaluator: Sendable {
     }
 
     /// The compact FFT path for global-filter stacks (`SO3FastKernel.swift`); nil: dense path.
-    let fast: FastSO3Stack?
+    var fast: FastSO3Stack?
 
     /// `dense: true` forces the dense O(M·N²) path everywhere (kept as the cross-check of the
     /// fast path; tests compare the two to 1e-12).

@@ -39,8 +39,11 @@ final class SO3FastPathTests: XCTestCase {
             ("lift only, no bias", try spec([6, 5, 1], [lift(3, 3, bias: 0), ["type": "gelu"], pool, dense])),
             ("two convs", try spec([6, 5, 2], [lift(3, 3), ["type": "erf"], conv(3, 3, bias: 0), ["type": "relu"], conv(3, 2), ["type": "erf"], pool, dense])),
         ]
-        for (name, s) in stacks {
-            let fast = try SO3KernelEvaluator(spec: s, threads: 2)
+        // Both grid-dual kernels of the fast path: vectorised (release default) and scalar (debug default).
+        let cases = stacks.flatMap { st in [true, false].map { (name: "\(st.0) vector=\($0)", spec: st.1, vector: $0) } }
+        for (name, s, vector) in cases {
+            var fast = try SO3KernelEvaluator(spec: s, threads: 2)
+            fast.fast?.vectorGridDuals = vector
             let slow = try SO3KernelEvaluator(spec: s, threads: 2, dense: true)
             XCTAssertTrue(fast.usesFastPath, name)
             XCTAssertFalse(slow.usesFastPath, name)
