@@ -95,6 +95,8 @@ public enum QM9LearningCurve {
         public var gramSeconds: Double
         /// Size of the atom-level Gram (centre atoms of test ∪ pool): what the cost scales with (²).
         public var centreAtoms: Int
+        /// Seed of the training subset (`runPooled`; `run` records its shuffle seed).
+        public var seed: UInt64 = 0
     }
 
     /// The rows as CSV with a header line.
@@ -121,7 +123,6 @@ public enum QM9LearningCurve {
         let order = rng.permutation(molecules.count)
         let chosen = order.prefix(c.testSize + pool).map { molecules[$0] }
         let test = Array(0..<c.testSize), train = Array(c.testSize..<(c.testSize + pool))
-        let energies = chosen.map(\.atomisationEnergyMeV)
         let centreAtoms = chosen.reduce(0) { $0 + c.features.centreIndices($1).count }
 
         // Only what t = ∞ regression needs: the pool Gram and the test × pool block (no test × test).
@@ -135,25 +136,67 @@ public enum QM9LearningCurve {
             models.append((name, g, x, Date().timeIntervalSince(start)))
         }
 
+        var rows = try evaluate(pool: poolMolecules, order: Array(0..<pool), test: testMolecules, models: models,
+                                trainSizes: c.trainSizes, diagReg: c.diagReg, centreAtoms: centreAtoms)
+        for i in rows.indices { rows[i].seed = c.seed }
+        return rows
+    }
+
+    /// One model's molecule Grams over a pool and a test set: pool × pool and test × pool (K, Θ),
+    /// and the seconds they took.
+    public typealias PoolGrams = (name: String, pool: KernelMatrices, test: KernelMatrices, seconds: Double)
+
+    /// The learning curve from precomputed molecule Grams over a fixed `pool` and `test` set (e.g.
+    /// `MoleculeGramStore.assemble`): for each seed the pool is shuffled with `SplitMix64(seed)` and
+    /// size n trains on the first n of that order (nested sets per seed), so one Gram serves every
+    /// seed and size. Same regression protocol as `run`.
+    public static func runPooled(pool: [Molecule], test: [Molecule], grams: [PoolGrams], trainSizes: [Int], seeds: [UInt64],
+                                 diagReg: Double, centreAtoms: Int) throws -> [Row] {
+        guard trainSizes.allSatisfy({ $0 > 0 && $0 <= pool.count }), !test.isEmpty else {
+            throw KernelError.shape("training sizes must be in 1…\(pool.count) (the pool) and the test set non-empty, got \(trainSizes) and \(test.count)")
+        }
+        for g in grams {
+            guard g.pool.nngp.rows == pool.count, g.pool.nngp.cols == pool.count, g.test.nngp.rows == test.count,
+                  g.test.nngp.cols == pool.count, g.pool.ntk.rows == pool.count, g.test.ntk.rows == test.count else {
+                throw KernelError.shape("\(g.name): Grams do not match pool \(pool.count) / test \(test.count)")
+            }
+        }
         var rows: [Row] = []
-        let yTest = Matrix(rows: c.testSize, cols: 1, data: test.map { energies[$0] })
-        for n in c.trainSizes.sorted() {
-            let tr = Array(train.prefix(n))
-            let base = try CompositionBaseline(fit: tr.map { chosen[$0] }, energies: tr.map { energies[$0] })
-            let baseTrain = tr.map { base.predict(chosen[$0]) }, baseTest = test.map { base.predict(chosen[$0]) }
+        for seed in seeds {
+            var rng = SplitMix64(seed: seed)
+            let order = rng.permutation(pool.count)
+            var r = try evaluate(pool: pool, order: order, test: test, models: grams.map { ($0.name, $0.pool, $0.test, $0.seconds) },
+                                 trainSizes: trainSizes, diagReg: diagReg, centreAtoms: centreAtoms)
+            for i in r.indices { r[i].seed = seed }
+            rows += r
+        }
+        return rows
+    }
+
+    /// Rows for every size n: train on pool[order[0..<n]] (Gram rows/columns order[0..<n]).
+    static func evaluate(pool: [Molecule], order: [Int], test: [Molecule], models: [(String, KernelMatrices, KernelMatrices, Double)],
+                         trainSizes: [Int], diagReg: Double, centreAtoms: Int) throws -> [Row] {
+        var rows: [Row] = []
+        let testSize = test.count
+        let energies = pool.map(\.atomisationEnergyMeV)
+        let yTest = Matrix(rows: testSize, cols: 1, data: test.map(\.atomisationEnergyMeV))
+        let allTest = Array(0..<testSize)
+        for n in trainSizes.sorted() {
+            let tr = Array(order.prefix(n))
+            let base = try CompositionBaseline(fit: tr.map { pool[$0] }, energies: tr.map { energies[$0] })
+            let baseTrain = tr.map { base.predict(pool[$0]) }, baseTest = test.map { base.predict($0) }
             let resid = zip(tr.map { energies[$0] }, baseTrain).map { $0 - $1 }
             let mean = resid.reduce(0, +) / Double(n)
             let std = max((resid.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(n - 1, 1))).squareRoot(), 1e-12)
             let y = Matrix(rows: n, cols: 1, data: resid.map { ($0 - mean) / std })
-            rows.append(Row(model: "composition", kernel: "-", trainSize: n, testSize: c.testSize,
-                            maeMeV: Metrics.mae(Matrix(rows: c.testSize, cols: 1, data: baseTest.map { $0 + mean }), yTest), gramSeconds: 0, centreAtoms: centreAtoms))
-            let local = Array(0..<n)
+            rows.append(Row(model: "composition", kernel: "-", trainSize: n, testSize: testSize,
+                            maeMeV: Metrics.mae(Matrix(rows: testSize, cols: 1, data: baseTest.map { $0 + mean }), yTest), gramSeconds: 0, centreAtoms: centreAtoms))
             for (name, g, x, seconds) in models {
                 for (kname, m, cross) in [("nngp", g.nngp, x.nngp), ("ntk", g.ntk, x.ntk)] {
-                    let ktt = m.submatrix(rows: local, cols: local), kst = cross.submatrix(rows: 0..<c.testSize, cols: local)
-                    let p = try KernelRegression(kTrainTrain: ktt, diagReg: c.diagReg).predict(kTestTrain: kst, targets: y)
-                    let pred = Matrix(rows: c.testSize, cols: 1, data: (0..<c.testSize).map { baseTest[$0] + mean + std * p.values[$0, 0] })
-                    rows.append(Row(model: name, kernel: kname, trainSize: n, testSize: c.testSize, maeMeV: Metrics.mae(pred, yTest), gramSeconds: seconds, centreAtoms: centreAtoms))
+                    let ktt = m.submatrix(rows: tr, cols: tr), kst = cross.submatrix(rows: allTest, cols: tr)
+                    let p = try KernelRegression(kTrainTrain: ktt, diagReg: diagReg).predict(kTestTrain: kst, targets: y)
+                    let pred = Matrix(rows: testSize, cols: 1, data: (0..<testSize).map { baseTest[$0] + mean + std * p.values[$0, 0] })
+                    rows.append(Row(model: name, kernel: kname, trainSize: n, testSize: testSize, maeMeV: Metrics.mae(pred, yTest), gramSeconds: seconds, centreAtoms: centreAtoms))
                 }
             }
         }

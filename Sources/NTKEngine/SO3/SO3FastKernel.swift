@@ -35,11 +35,20 @@ import Synchronization
 final class SO3FFTPlan: @unchecked Sendable {
     // @unchecked Sendable: the plan is immutable after creation and FFTW documents
     // fftw_execute_dft on an existing plan as thread-safe.
-    private let plan: OpaquePointer
+    /// Planned on fftw_malloc memory without FFTW_UNALIGNED: FFTW may use its SIMD codelets,
+    /// ≈ 2× (L = 3) to 6× (L = 6) faster than the unaligned plan (measured, BENCHMARKS.md). Only
+    /// valid on arrays with the same SIMD alignment, i.e. `SO3AlignedBuffer`s.
+    private let aligned: OpaquePointer
+    /// For any other double array (no SIMD alignment assumed).
+    private let unaligned: OpaquePointer
+    /// SIMD alignment class (fftw_alignment_of) of the planning array.
+    private let alignment: Int32
     /// Complex entries of the array the plan transforms.
     let complexCount: Int
 
-    private init(plan: OpaquePointer, complexCount: Int) { self.plan = plan; self.complexCount = complexCount }
+    private init(aligned: OpaquePointer, unaligned: OpaquePointer, alignment: Int32, complexCount: Int) {
+        self.aligned = aligned; self.unaligned = unaligned; self.alignment = alignment; self.complexCount = complexCount
+    }
 
     private struct Key: Hashable { let bandwidth: Int; let forward: Bool }
     private static let cache = Mutex<[Key: SO3FFTPlan]>([:])
@@ -58,28 +67,56 @@ final class SO3FFTPlan: @unchecked Sendable {
             // FFTW_ESTIMATE does not touch the array during planning; it is only needed for its address.
             guard let scratch = fftw_alloc_complex(count) else { return nil }
             defer { fftw_free(scratch) }
-            let plan = dims.withUnsafeMutableBufferPointer { d in
-                many.withUnsafeMutableBufferPointer { h in
-                    fftw_plan_guru_dft(3, d.baseAddress, 2, h.baseAddress, scratch, scratch,
-                                       forward ? FFTW_FORWARD : FFTW_BACKWARD, FFTW_ESTIMATE | FFTW_UNALIGNED)
+            func make(_ flags: UInt32) -> OpaquePointer? {
+                dims.withUnsafeMutableBufferPointer { d in
+                    many.withUnsafeMutableBufferPointer { h in
+                        fftw_plan_guru_dft(3, d.baseAddress, 2, h.baseAddress, scratch, scratch, forward ? FFTW_FORWARD : FFTW_BACKWARD, flags)
+                    }
                 }
             }
-            guard let plan else { return nil }
-            let p = SO3FFTPlan(plan: plan, complexCount: count)
+            guard let a = make(FFTW_ESTIMATE), let u = make(FFTW_ESTIMATE | FFTW_UNALIGNED) else { return nil }
+            let alignment = scratch.withMemoryRebound(to: Double.self, capacity: 1) { fftw_alignment_of($0) }
+            let p = SO3FFTPlan(aligned: a, unaligned: u, alignment: alignment, complexCount: count)
             cache[key] = p
             return p
         }
     }
 
-    /// Transforms `z` (interleaved re, im; exactly 2·complexCount doubles) in place.
-    func execute(_ z: inout [Double]) {
+    /// Transforms `z` (interleaved re, im; exactly 2·complexCount doubles) in place: the SIMD
+    /// plan when z has the planning array's alignment (always for `SO3AlignedBuffer`), else the
+    /// unaligned one. Deterministic: the same buffer kind always takes the same plan.
+    func execute(_ z: UnsafeMutableBufferPointer<Double>) {
         precondition(z.count == 2 * complexCount, "FFT buffer has \(z.count) doubles, the plan needs \(2 * complexCount)")
-        z.withUnsafeMutableBytes { raw in
-            // The buffer holds complexCount pairs of doubles = fftw_complex values (double[2]);
-            // FFTW_UNALIGNED makes any double alignment acceptable.
-            let p = raw.bindMemory(to: fftw_complex.self)
-            fftw_execute_dft(plan, p.baseAddress, p.baseAddress)
+        guard let base = z.baseAddress else { return }
+        let plan = fftw_alignment_of(base) == alignment ? aligned : unaligned
+        // The buffer holds complexCount pairs of doubles = fftw_complex values (double[2]).
+        base.withMemoryRebound(to: fftw_complex.self, capacity: complexCount) { fftw_execute_dft(plan, $0, $0) }
+    }
+}
+
+/// A SIMD-aligned double buffer from fftw_malloc, for the FFT arrays (Swift arrays only
+/// guarantee 16-byte alignment, which would keep FFTW on its scalar codelets). Owned by one
+/// worker (`SO3FastScratch`); its memory is reused until the size changes.
+final class SO3AlignedBuffer {
+    private(set) var buffer: UnsafeMutableBufferPointer<Double>
+
+    init() { buffer = UnsafeMutableBufferPointer(start: nil, count: 0) }
+    deinit { if let p = buffer.baseAddress { fftw_free(p) } }
+
+    /// The first `n` doubles, zeroed if `zero`; reallocated (always zeroed) when n changes.
+    func prepare(_ n: Int, zero: Bool) -> UnsafeMutableBufferPointer<Double> {
+        if buffer.count != n {
+            if let p = buffer.baseAddress { fftw_free(p) }
+            buffer = UnsafeMutableBufferPointer(start: nil, count: 0)
+            if n <= 0 { return buffer }
+            // fftw_alloc_real returns nil only when out of memory: a trap is the honest outcome there.
+            guard let p = fftw_alloc_real(n) else { fatalError("out of memory allocating \(n) doubles for an SO(3) FFT buffer") }
+            buffer = UnsafeMutableBufferPointer(start: p, count: n)
+            buffer.update(repeating: 0)
+        } else if zero {
+            buffer.update(repeating: 0)
         }
+        return buffer
     }
 }
 
@@ -115,13 +152,24 @@ struct SO3PairGeometry: Sendable {
     /// Σ e^{+i(a x₀ + m x₁ + m′ x₂)2π/n}, so κ[Δ, k, k′] is read at x₀ = −Δ, x₁ = k, x₂ = −k′ (mod n).
     /// Coefficients of a real kernel give a real result (the imaginary part is round-off); the
     /// callers use the imaginary part to carry a second real kernel through the same transform.
-    func synthesize(_ z: inout [Double], plan: SO3FFTPlan, imaginary: Bool) -> (re: [Double], im: [Double]) {
-        plan.execute(&z)
-        var re = [Double](repeating: 0, count: count)
-        var im = [Double](repeating: 0, count: imaginary ? count : 0)
+    func synthesize(_ z: [Double], plan: SO3FFTPlan, imaginary: Bool) -> (re: [Double], im: [Double]) {
+        let buffer = SO3AlignedBuffer(), zb = buffer.prepare(z.count, zero: false)
+        _ = zb.initialize(from: z)
+        var re: [Double] = [], im: [Double] = []
+        synthesize(zb, plan: plan, re: &re, im: &im, imaginary: imaginary)
+        return (re, im)
+    }
+
+    /// `synthesize` into caller-owned buffers (resized to `count` if needed; `im` untouched
+    /// unless `imaginary`), so a worker reuses its memory from pair to pair.
+    func synthesize(_ zb: UnsafeMutableBufferPointer<Double>, plan: SO3FFTPlan, re: inout [Double], im: inout [Double], imaginary: Bool) {
+        plan.execute(zb)
+        so3Resize(&re, count)
+        if imaginary { so3Resize(&im, count) }
         let n = self.n, b = self.b
         let negK = (0..<n).map { so3Mod(-$0, n) }
-        z.withUnsafeBufferPointer { zb in re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
+        precondition(zb.count == 2 * count)
+        re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
             // Bounds: src, dst < n·(b·n)² = count; z holds 2·count doubles, re (and im if asked) count.
             for d in 0..<n {
                 let x0 = so3Mod(-d, n)
@@ -134,9 +182,32 @@ struct SO3PairGeometry: Sendable {
                     }
                 } } }
             }
-        } } }
-        return (re, im)
+        } }
     }
+}
+
+/// Makes `a` hold exactly `n` doubles (reallocating only when the size changes).
+@inline(__always) func so3Resize(_ a: inout [Double], _ n: Int) {
+    if a.count != n { a = [Double](repeating: 0, count: n) }
+}
+
+/// `a` resized to `n` doubles, all zero (a memset, no new pages when the size is unchanged).
+@inline(__always) func so3Zeroed(_ a: inout [Double], _ n: Int) {
+    if a.count != n { a = [Double](repeating: 0, count: n); return }
+    a.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+}
+
+/// Reusable buffers of one worker thread for `FastSO3Stack.run`: the pair kernels and the FFT
+/// buffers. Why: without them a T1 pair allocates about ten arrays of 36–72 KB, and glibc's heap
+/// trimming turned each into fresh page faults — about half the CPU time of a pair (measured
+/// with `perf stat` and glibc.malloc.trim_threshold, BENCHMARKS.md issue 11 second round).
+/// Not shared between threads: each worker of a Gram makes its own.
+final class SO3FastScratch {
+    var k: [Double] = []
+    var t: [Double] = []
+    let z = SO3AlignedBuffer()
+    let zo = SO3AlignedBuffer()
+    var unused: [Double] = []
 }
 
 /// d^l_{mn}(β_j) of a grid's β samples, flattened [l][m][n][j] (zero where |m| or |n| > l),
@@ -167,6 +238,11 @@ struct SO3SmallDTable: Sendable {
 }
 
 /// Global `s2_lift` in the compact layout (see the file comment).
+///
+/// Per input only the harmonic coefficients a_c[lm] are kept. Per pair, the channel sum is done
+/// first, G_l[m, m′] = Σ_c a_c[lm]·conj(a′_c[lm′]) (D³-ish complex products), and Y follows by the
+/// same Wigner-d synthesis as the conv output, Y[n,j,m,j′,m′] = Σ_l G_l[m,m′] d^l_{mn}(β_j) d^l_{m′n}(β_j′):
+/// the same finite sums as the former per-n zgemm of P = a·d factors, regrouped (≈ 20× fewer flops at L = 3).
 struct FastLiftMap: Sendable {
     let harmonics: SphericalHarmonicTable
     let out: SO3PairGeometry
@@ -174,10 +250,8 @@ struct FastLiftMap: Sendable {
     let channels: Int
     let degrees: Int
     let plan: SO3FFTPlan
-    /// Columns of one n-block of the per-input factor: (l, c).
-    var columns: Int { degrees * channels }
-    /// Doubles of one input's factor P: (2D−1) blocks of slice × columns complex numbers.
-    var featureCount: Int { 2 * (2 * degrees - 1) * out.slice * columns }
+    /// Doubles of one input's feature vector: D² (l, m) rows × C channels, complex.
+    var featureCount: Int { 2 * degrees * degrees * channels }
 
     init?(bandwidthIn: Int, bandwidthOut: Int, channels: Int) {
         degrees = min(bandwidthIn, bandwidthOut)
@@ -189,56 +263,97 @@ struct FastLiftMap: Sendable {
         plan = p
     }
 
-    /// P[n][(j, m mod (2L−1))][(l, c)] = a_c[lm]·d^l_{mn}(β_j) for one input in [j][k][c] order
-    /// (complex, interleaved).
+    /// A[(row(l, m)·C + c)] = a_c[lm] of one input in [j][k][c] order (complex, interleaved).
     func features(_ x: ArraySlice<Double>) -> [Double] {
-        let p = harmonics.grid.count, c = channels, D = degrees, nr = out.slice, cols = columns
+        let p = harmonics.grid.count, c = channels
         var f = [Double](repeating: 0, count: p)
-        var P = [Double](repeating: 0, count: featureCount)
+        var A = [Double](repeating: 0, count: featureCount)
         let base = x.startIndex
         for ch in 0..<c {
             for i in 0..<p { f[i] = x[base + i * c + ch] }
             let (ar, ai) = harmonics.forward(f)
-            for nn in -(D - 1)...(D - 1) {
-                let block = (nn + D - 1) * nr
+            for r in 0..<(degrees * degrees) { A[2 * (r * c + ch)] = ar[r]; A[2 * (r * c + ch) + 1] = ai[r] }
+        }
+        return A
+    }
+
+    /// W²·A(K⁰) + b² in the compact layout, from two inputs' features, into `k` (`z`: FFT scratch).
+    func apply(_ a1: [Double], _ a2: [Double], w2: Double, b2: Double, z: SO3AlignedBuffer, into k: inout [Double], unused: inout [Double]) {
+        let D = degrees, S = 2 * D - 1, c = channels
+        precondition(a1.count == featureCount && a2.count == featureCount, "lift features have \(a1.count), \(a2.count) doubles, expected \(featureCount)")
+        let scale = w2 / (4 * Double.pi * Double(c))
+        var g = [Double](repeating: 0, count: 2 * D * S * S)
+        // Bounds: rows row(l, m) < D² and channels < C index inside featureCount / 2 complex
+        // entries; (l, m, m′) with |m|, |m′| ≤ l < D index inside g's D·S² complex entries.
+        a1.withUnsafeBufferPointer { p in a2.withUnsafeBufferPointer { q in g.withUnsafeMutableBufferPointer { gb in
+            for l in 0..<D { for m in -l...l {
+                let u = 2 * SphericalHarmonicTable.row(l: l, m: m) * c
+                for mp in -l...l {
+                    let v = 2 * SphericalHarmonicTable.row(l: l, m: mp) * c
+                    var sr = 0.0, si = 0.0
+                    for ch in 0..<c {
+                        let xr = p[u + 2 * ch], xi = p[u + 2 * ch + 1], yr = q[v + 2 * ch], yi = q[v + 2 * ch + 1]
+                        sr += xr * yr + xi * yi; si += xi * yr - xr * yi
+                    }
+                    let o = 2 * ((l * S + m + D - 1) * S + mp + D - 1)
+                    gb[o] = scale * sr; gb[o + 1] = scale * si
+                }
+            } }
+        } } }
+        let zb = z.prepare(2 * out.count, zero: true)
+        SO3Synthesis.accumulate(g, degrees: D, weights: [Double](repeating: 1, count: D), d: d, geometry: out, into: zb)
+        out.synthesize(zb, plan: plan, re: &k, im: &unused, imaginary: false)
+        if b2 != 0 { for i in k.indices { k[i] += b2 } }
+    }
+
+    /// `apply` into fresh arrays (tests).
+    func apply(_ a1: [Double], _ a2: [Double], w2: Double, b2: Double) -> [Double] {
+        var k: [Double] = [], unused: [Double] = []
+        apply(a1, a2, w2: w2, b2: b2, z: SO3AlignedBuffer(), into: &k, unused: &unused)
+        return k
+    }
+}
+
+/// The Wigner-d synthesis shared by the lift and conv maps: from coefficients K̃_l[m, m′]
+/// (complex, [l][m][m′] with |m|, |m′| ≤ l < D, S = 2D − 1 slots per index) onto the compact
+/// frequency layout z[a, j, m, j′, m′] (residues mod n) of `geometry`:
+///     z[a, j, m, j′, m′] += Σ_l w_l K̃_l[m, m′] d^l_{ma}(β_j) d^l_{m′a}(β_j′).
+enum SO3Synthesis {
+    static func accumulate(_ kt: [Double], degrees D: Int, weights: [Double], d: SO3SmallDTable,
+                           geometry g: SO3PairGeometry, into zob: UnsafeMutableBufferPointer<Double>) {
+        let S = 2 * D - 1, no = g.n, bo = g.b
+        precondition(kt.count == 2 * D * S * S && weights.count == D && zob.count == 2 * g.count && d.betaCount == bo && d.degrees == D)
+        // Bounds: q < D·S² complex in kt (|m|, |m′| ≤ l < D); start(l, m, a) + j < D·S²·b in d;
+        // idx is a (residue, β, residue, β, residue) position inside the n·(b·n)² complex zo.
+        kt.withUnsafeBufferPointer { ktb in d.values.withUnsafeBufferPointer { dv in
+            for a in -(D - 1)...(D - 1) {
+                let q0 = so3Mod(a, no)
                 for m in -(D - 1)...(D - 1) {
-                    let lmin = max(abs(m), abs(nn))
-                    if lmin >= D { continue }
-                    let qm = so3Mod(m, out.n)
-                    for l in lmin..<D {
-                        let s = SphericalHarmonicTable.row(l: l, m: m), dv = d.start(l, m, nn)
-                        for j in 0..<out.b {
-                            let v = d.values[dv + j]
-                            let q = 2 * ((block + j * out.n + qm) * cols + l * c + ch)
-                            P[q] = ar[s] * v; P[q + 1] = ai[s] * v
+                    let q1 = so3Mod(m, no)
+                    for mp in -(D - 1)...(D - 1) {
+                        let lmin = max(abs(a), abs(m), abs(mp))
+                        if lmin >= D { continue }
+                        let q2 = so3Mod(mp, no)
+                        for l in lmin..<D {
+                            let q = 2 * ((l * S + m + D - 1) * S + mp + D - 1)
+                            let kr = weights[l] * ktb[q], ki = weights[l] * ktb[q + 1]
+                            if kr == 0 && ki == 0 { continue }
+                            let u = d.start(l, m, a), v = d.start(l, mp, a)
+                            for j in 0..<bo {
+                                let dj = dv[u + j]
+                                if dj == 0 { continue }
+                                let cr = kr * dj, ci = ki * dj
+                                let base = ((q0 * bo + j) * no + q1) * bo
+                                for j2 in 0..<bo {
+                                    let d2 = dv[v + j2], idx = 2 * ((base + j2) * no + q2)
+                                    zob[idx] += cr * d2; zob[idx + 1] += ci * d2
+                                }
+                            }
                         }
                     }
                 }
             }
-        }
-        return P
-    }
-
-    /// W²·A(K⁰) + b² in the compact layout, from two inputs' factors.
-    func apply(_ p1: [Double], _ p2: [Double], w2: Double, b2: Double) -> [Double] {
-        let nr = out.slice, cols = columns, D = degrees
-        var z = [Double](repeating: 0, count: 2 * out.count)
-        var alpha = (w2 / (4 * Double.pi * Double(channels)), 0.0), beta = (0.0, 0.0)
-        p1.withUnsafeBufferPointer { a in p2.withUnsafeBufferPointer { b in z.withUnsafeMutableBufferPointer { zb in
-            guard let a = a.baseAddress, let b = b.baseAddress, let zp = zb.baseAddress else { return }
-            for nn in -(D - 1)...(D - 1) {
-                // Bounds: block (nn + D − 1) of P is nr × cols complex, starting at 2·(nn+D−1)·nr·cols < featureCount;
-                // the z block of residue q is nr × nr complex inside the n·nr·nr complex buffer.
-                // Columns (l, c) with l < |n| are zero in block n: the product starts at column |n|·C.
-                let off = 2 * ((nn + D - 1) * nr * cols + abs(nn) * channels), q = so3Mod(nn, out.n)
-                // Y_n = P1_n · P2_nᴴ
-                cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasConjTrans, Int32(nr), Int32(nr), Int32((D - abs(nn)) * channels),
-                            &alpha, a + off, Int32(cols), b + off, Int32(cols), &beta, zp + 2 * q * nr * nr, Int32(nr))
-            }
-        } } }
-        var k = out.synthesize(&z, plan: plan, imaginary: false).re
-        if b2 != 0 { for i in k.indices { k[i] += b2 } }
-        return k
+        } }
     }
 }
 
@@ -270,24 +385,30 @@ struct FastConvMap: Sendable {
     /// Every step (DFT, contractions with real d, synthesis) is complex-linear and maps real
     /// kernels to real kernels, so A(κ₁ + iκ₂) = A(κ₁) + iA(κ₂): one transform serves both.
     func apply(_ kappa: [Double], _ theta: [Double]) -> (k: [Double], t: [Double]) {
-        let D = degrees, S = 2 * D - 1, ni = input.n, bi = input.b, no = out.n, bo = out.b
+        var k = kappa, t = theta
+        apply(&k, &t, z: SO3AlignedBuffer(), zo: SO3AlignedBuffer())
+        return (k, t)
+    }
+
+    /// In place: (κ, θ) ← (A(κ), A(θ)), resized to the output geometry; `z`, `zo`: FFT scratch.
+    func apply(_ kappa: inout [Double], _ theta: inout [Double], z zBuffer: SO3AlignedBuffer, zo zoBuffer: SO3AlignedBuffer) {
+        let D = degrees, S = 2 * D - 1, ni = input.n, bi = input.b
         precondition(kappa.count == input.count && theta.count == input.count, "kernel has \(kappa.count) entries, expected \(input.count)")
-        var z = [Double](repeating: 0, count: 2 * input.count)
+        let z = zBuffer.prepare(2 * input.count, zero: false)
         for i in 0..<kappa.count { z[2 * i] = kappa[i]; z[2 * i + 1] = theta[i] }
-        forward.execute(&z)
+        forward.execute(z)
         // F[q0, j, q1, j′, q2] = Σ κ e^{−2πi(q0Δ + q1k + q2k′)/n}; X[n, j, m, j′, m′] = F[−n, j, m, j′, −m′].
         var kt = [Double](repeating: 0, count: 2 * D * S * S)
         var xr = [Double](repeating: 0, count: bi * bi), xi = xr
-        var zo = [Double](repeating: 0, count: 2 * out.count)
+        let zo = zoBuffer.prepare(2 * out.count, zero: true)
         let scale = Double(ni)
-        let eightPi2 = 8 * Double.pi * Double.pi
         // Bounds: every index below is a (frequency residue, β) position inside the n·(b·n)² complex
         // arrays z / zo, a (l, m, m′) slot of kt (D·S² complex), a j·bi + j′ slot of xr / xi, or
         // start(l, m, n) + j < D·S²·b in the d tables (|m|, |n| ≤ l < D by the loop bounds).
-        z.withUnsafeBufferPointer { zb in kt.withUnsafeMutableBufferPointer { ktb in
+        let zb = z
+        kt.withUnsafeMutableBufferPointer { ktb in
         xr.withUnsafeMutableBufferPointer { xrb in xi.withUnsafeMutableBufferPointer { xib in
-        dIn.values.withUnsafeBufferPointer { du in dOut.values.withUnsafeBufferPointer { dv in
-        zo.withUnsafeMutableBufferPointer { zob in
+        dIn.values.withUnsafeBufferPointer { du in
             for nn in -(D - 1)...(D - 1) {
                 let q0 = so3Mod(-nn, ni)
                 for m in -(D - 1)...(D - 1) {
@@ -315,37 +436,12 @@ struct FastConvMap: Sendable {
                     }
                 }
             }
-            // Synthesis onto the output grid: zo[a, j, m, j′, m′] = Σ_l c_l K̃_l[m, m′] d^l_{ma}(β_j) d^l_{m′a}(β_j′).
-            for a in -(D - 1)...(D - 1) {
-                let q0 = so3Mod(a, no)
-                for m in -(D - 1)...(D - 1) {
-                    let q1 = so3Mod(m, no)
-                    for mp in -(D - 1)...(D - 1) {
-                        let lmin = max(abs(a), abs(m), abs(mp))
-                        if lmin >= D { continue }
-                        let q2 = so3Mod(mp, no)
-                        for l in lmin..<D {
-                            let c = Double(2 * l + 1) / (eightPi2 * eightPi2)
-                            let q = 2 * ((l * S + m + D - 1) * S + mp + D - 1)
-                            let kr = c * ktb[q], ki = c * ktb[q + 1]
-                            let u = dOut.start(l, m, a), v = dOut.start(l, mp, a)
-                            for j in 0..<bo {
-                                let dj = dv[u + j]
-                                if dj == 0 { continue }
-                                let cr = kr * dj, ci = ki * dj
-                                let base = ((q0 * bo + j) * no + q1) * bo
-                                for j2 in 0..<bo {
-                                    let d2 = dv[v + j2], idx = 2 * ((base + j2) * no + q2)
-                                    zob[idx] += cr * d2; zob[idx + 1] += ci * d2
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        } } } } } } }
-        let r = out.synthesize(&zo, plan: backward, imaginary: true)
-        return (r.re, r.im)
+        } } } }
+        // Synthesis onto the output grid: zo[a, j, m, j′, m′] = Σ_l c_l K̃_l[m, m′] d^l_{ma}(β_j) d^l_{m′a}(β_j′).
+        let eightPi2 = 8 * Double.pi * Double.pi
+        let weights = (0..<D).map { Double(2 * $0 + 1) / (eightPi2 * eightPi2) }
+        SO3Synthesis.accumulate(kt, degrees: D, weights: weights, d: dOut, geometry: out, into: zo)
+        out.synthesize(zo, plan: backward, re: &kappa, im: &theta, imaginary: true)
     }
 
     /// A(κ) of one kernel.
@@ -366,6 +462,16 @@ struct FastSO3Stack: Sendable {
         case scalarActivation(Activation)
     }
     let ops: [Op]
+    /// Grid nonlinearities through the vectorised row kernels (`BlockActivation`); false: the
+    /// scalar `Activation.dual` per entry. Off in debug builds, where the generic SIMD code runs
+    /// unspecialised and ≈ 4× slower than the scalar dual (tests switch it on explicitly).
+    var vectorGridDuals = FastSO3Stack.optimizedBuild
+
+    #if DEBUG
+    static let optimizedBuild = false
+    #else
+    static let optimizedBuild = true
+    #endif
 
     init?(_ stack: SO3Stack) {
         var ops: [Op] = []
@@ -409,35 +515,73 @@ struct FastSO3Stack: Sendable {
 
     /// Runs ops 0…`last` for one pair in the compact layout. With nil variances the pair is a
     /// self-pair: the variances are its own diagonal κ[0][r][r] (stored into `capture`).
+    /// The grid dual entry by entry with `Activation.dual` (exact at correlation ±1 by itself).
+    static func scalarGridDuals(_ act: Activation, _ g: SO3PairGeometry, _ v1: [Double], _ v2: [Double],
+                                _ k: inout [Double], _ t: inout [Double]) {
+        let s = g.slice
+        // Bounds: k and t hold n·s² entries (checked by the caller), v1 and v2 hold s.
+        for d in 0..<g.n { for r in 0..<s {
+            let row = (d * s + r) * s, a = v1[r]
+            for r2 in 0..<s {
+                let dual = act.dual(k: k[row + r2], v1: a, v2: v2[r2])
+                k[row + r2] = dual.k; t[row + r2] *= dual.kdot
+            }
+        } }
+    }
+
+    /// Returns K and Θ of the pooled output (entry 0 of the final kernels). The stack's kernels
+    /// live in `scratch` (reused from pair to pair by one worker).
     func run(_ p1: [Double], _ p2: [Double], _ var1: [[Double]]?, _ var2: [[Double]]?,
-             through last: Int, capture: inout [[Double]]) -> (k: [Double], t: [Double]) {
+             through last: Int, capture: inout [[Double]], scratch: SO3FastScratch) -> (k: Double, t: Double) {
         var k: [Double] = [], t: [Double] = []
+        swap(&k, &scratch.k); swap(&t, &scratch.t)
+        defer { swap(&k, &scratch.k); swap(&t, &scratch.t) }
         for (i, op) in ops.enumerated() where i <= last {
             switch op {
             case .lift(let map, let a):
                 let w = a.wStd, b = a.bStd ?? 0
-                k = map.apply(p1, p2, w2: w * w, b2: b * b); t = k
+                map.apply(p1, p2, w2: w * w, b2: b * b, z: scratch.z, into: &k, unused: &scratch.unused)
+                so3Resize(&t, k.count)
+                for q in k.indices { t[q] = k[q] }
             case .conv(let map, let a):
                 let w2 = a.wStd * a.wStd, b = a.bStd ?? 0, b2 = b * b
-                let (ak, at) = map.apply(k, t)
-                k = ak; t = at
-                for q in k.indices { k[q] = w2 * ak[q] + b2; t[q] = k[q] + w2 * at[q] }
+                map.apply(&k, &t, z: scratch.z, zo: scratch.zo)
+                for q in k.indices { k[q] = w2 * k[q] + b2; t[q] = k[q] + w2 * t[q] }
             case .gridActivation(let act, let g):
                 let s = g.slice
                 let diag = (0..<s).map { k[$0 * s + $0] }
                 let v1 = var1?[i] ?? diag, v2 = var2?[i] ?? diag
                 if var1 == nil { capture[i] = diag }
-                // Bounds: k and t hold g.count = n·s² entries (the layout of the previous linear op).
+                // Bounds: k and t hold g.count = n·s² entries (the layout of the previous linear op);
+                // row (d, r) starts at (d·s + r)·s and has s entries, v1 and v2 have s.
                 precondition(k.count == g.count && t.count == g.count && v1.count == s && v2.count == s)
+                // The plane engine's row kernels (vectorised erf/ReLU duals with the per-row and
+                // per-column variance factors hoisted; scalar `dual` for other activations). In a
+                // self-pair the Δ = 0 slice holds K(x, x)(R, R) on its diagonal: exact there.
+                if !vectorGridDuals {
+                    Self.scalarGridDuals(act, g, v1, v2, &k, &t)
+                    break
+                }
+                let rows = BlockActivation<Double>(act, v1: v1, v2: v2, selfPair: false)
+                let selfRows = var1 == nil ? BlockActivation<Double>(act, v1: v1, v2: v2, selfPair: true) : rows
+                // Entries whose correlation is exactly ±1 in the scalar form (|K| = v₁ = v₂, e.g. a
+                // cross pair of an input with itself): the hoisted 1/√v factors would give 1 ± ε,
+                // which arccos turns into 1e-8, so they take the scalar `dual` (exact there).
+                let equalVariance = (0..<s).map { r in (0..<s).filter { v2[$0] == v1[r] } }
                 k.withUnsafeMutableBufferPointer { kb in t.withUnsafeMutableBufferPointer { tb in
-                    v2.withUnsafeBufferPointer { v2b in
-                        for d in 0..<g.n { for r in 0..<s {
-                            let row = (d * s + r) * s, a = v1[r]
-                            for r2 in 0..<s {
-                                let dual = act.dual(k: kb[row + r2], v1: a, v2: v2b[r2])
-                                kb[row + r2] = dual.k; tb[row + r2] *= dual.kdot
+                    guard let kp = kb.baseAddress, let tp = tb.baseAddress else { return }
+                    for d in 0..<g.n {
+                        let block = d == 0 ? selfRows : rows
+                        for r in 0..<s {
+                            let row = (d * s + r) * s
+                            let exact = equalVariance[r].filter { abs(kp[row + $0]) == v1[r] && !(d == 0 && var1 == nil && $0 == r) }
+                            let saved = exact.map { (kp[row + $0], tp[row + $0]) }
+                            block.applyRow(r, k: kp + row, theta: tp + row, cols: s)
+                            for (c, (kv, tv)) in zip(exact, saved) {
+                                let dual = act.dual(k: kv, v1: v1[r], v2: v2[c])
+                                kp[row + c] = dual.k; tp[row + c] = tv * dual.kdot
                             }
-                        } }
+                        }
                     }
                 } }
             case .pool(let w, let g):
@@ -450,7 +594,8 @@ struct FastSO3Stack: Sendable {
                     sk += w[r] * rk; st += w[r] * rt
                 } }
                 let c = Double(g.n) / (64 * pow(Double.pi, 4))
-                k = [c * sk]; t = [c * st]
+                // From here on only entry 0 is used (the buffers keep their size for the next pair).
+                k[0] = c * sk; t[0] = c * st
             case .dense(let a):
                 let w2 = a.wStd * a.wStd, b2 = (a.bStd ?? 0) * (a.bStd ?? 0)
                 k[0] = w2 * k[0] + b2
@@ -462,6 +607,6 @@ struct FastSO3Stack: Sendable {
                 k[0] = dual.k; t[0] = dual.kdot * t[0]
             }
         }
-        return (k, t)
+        return (k.first ?? .nan, t.first ?? .nan)
     }
 }

@@ -25,7 +25,7 @@ public struct SO3KernelEvaluator: Sendable {
     }
 
     /// The compact FFT path for global-filter stacks (`SO3FastKernel.swift`); nil: dense path.
-    let fast: FastSO3Stack?
+    var fast: FastSO3Stack?
 
     /// `dense: true` forces the dense O(M·N²) path everywhere (kept as the cross-check of the
     /// fast path; tests compare the two to 1e-12).
@@ -156,15 +156,14 @@ public struct SO3KernelEvaluator: Sendable {
             return try gram(x1, x2, progress: progress, selfOf: { x in
                 let p = fast.features(x)
                 var captured: [[Double]] = Array(repeating: [], count: fast.ops.count)
-                let r = fast.run(p, p, nil, nil, through: last, capture: &captured)
-                return SelfData(features: p, weighted: [], variances: captured, nngp: r.k.first ?? .nan, ntk: r.t.first ?? .nan)
-            }, pair: { a, b in
-                var scratch: [[Double]] = []
-                let r = fast.run(a.features, b.features, a.variances, b.variances, through: last, capture: &scratch)
-                return (r.k[0], r.t[0])
+                let r = fast.run(p, p, nil, nil, through: last, capture: &captured, scratch: SO3FastScratch())
+                return SelfData(features: p, weighted: [], variances: captured, nngp: r.k, ntk: r.t)
+            }, pair: { a, b, scratch in
+                var unused: [[Double]] = []
+                return fast.run(a.features, b.features, a.variances, b.variances, through: last, capture: &unused, scratch: scratch)
             })
         }
-        return try gram(x1, x2, progress: progress, selfOf: { selfData($0) }, pair: { a, b in
+        return try gram(x1, x2, progress: progress, selfOf: { selfData($0) }, pair: { a, b, _ in
             var scratch: [[Double]] = []
             let r = run(a.features, b.weighted, a.variances, b.variances, through: last, capture: &scratch)
             return (r.k[0], r.t[0])
@@ -174,7 +173,7 @@ public struct SO3KernelEvaluator: Sendable {
     /// The Gram loop shared by both paths: self data once per input, then pairs in parallel.
     private func gram(_ x1: InputBatch, _ x2: InputBatch?, progress: GramProgress,
                       selfOf: @Sendable (ArraySlice<Double>) -> SelfData,
-                      pair: @Sendable (SelfData, SelfData) -> (Double, Double)) throws -> KernelMatrices {
+                      pair: @Sendable (SelfData, SelfData, SO3FastScratch) -> (Double, Double)) throws -> KernelMatrices {
         let symmetric = x2 == nil
         let xb = x2 ?? x1
         let n1 = x1.count, n2 = xb.count
@@ -189,6 +188,7 @@ public struct SO3KernelEvaluator: Sendable {
         let next = Atomic<Int>(0)
         let list = pairs
         DispatchQueue.concurrentPerform(iterations: min(threads, max(1, list.count))) { _ in
+            let scratch = SO3FastScratch()  // this worker's buffers, reused from pair to pair
             while !progress.isCancelled {
                 let q = next.add(1, ordering: .relaxed).oldValue
                 if q >= list.count { break }
@@ -197,7 +197,7 @@ public struct SO3KernelEvaluator: Sendable {
                 if symmetric && i == j {
                     kv = self1[i].nngp; tv = self1[i].ntk
                 } else {
-                    (kv, tv) = pair(self1[i], self2[j])
+                    (kv, tv) = pair(self1[i], self2[j], scratch)
                 }
                 out.withLock {
                     $0.0[i * n2 + j] = kv; $0.1[i * n2 + j] = tv

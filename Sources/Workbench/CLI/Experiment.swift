@@ -255,9 +255,27 @@ struct QM9Command: ParsableCommand {
     var paperModels: [String] = ["so3-relu", "mlp-spherical"]
     @Option(help: "Output folder.")
     var out: String = "out/qm9"
+    @Option(help: "Tile store folder: one molecule Gram per model over a fixed training pool (--train-pool) and test set, computed tile by tile into DIR/<model> (resumable: rerun the same command after a kill); --seeds draw their training sets from the pool.")
+    var store: String?
+    @Option(name: .customLong("train-pool"), help: "With --store: size of the fixed training pool (default: the largest training size).")
+    var trainPool: Int?
+    @Option(parsing: .upToNextOption, help: "With --store: seeds of the training subsets drawn from the pool (default: --seed).")
+    var seeds: [UInt64] = []
+    @Option(name: .customLong("split-seed"), help: "With --store: seed of the one shuffle that fixes the test set and the training pool.")
+    var splitSeed: UInt64 = 0
+    @Option(name: .customLong("tile-rows"), help: "With --store: centre atoms per tile side (a new store only; part of its key).")
+    var tileRows: Int = 256
+    @Option(help: "With --store: compute only shard I of N (0-based) of every model's tiles, e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT; rerun without --shard to assemble.")
+    var shard: String?
+    @Flag(name: .customLong("dry-run"), help: "With --store: print each model's centre atoms, tiles and atom pairs, compute nothing.")
+    var dryRun = false
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
+        if store != nil || shard != nil || !seeds.isEmpty || trainPool != nil {
+            try runUnderMPIIfLaunched { try runStore() }
+            return
+        }
         var q = QM9Choice(source: synthetic ? .synthetic : .qm9, trainSizes: trainSizes, testSize: testSize, pool: pool,
                           bandwidth: bandwidth, convolution: conv, diagReg: diagReg, seed: seed)
         if synthetic, pool == 20000 { q.pool = testSize + (trainSizes.max() ?? 0) }

@@ -39,8 +39,11 @@ final class SO3FastPathTests: XCTestCase {
             ("lift only, no bias", try spec([6, 5, 1], [lift(3, 3, bias: 0), ["type": "gelu"], pool, dense])),
             ("two convs", try spec([6, 5, 2], [lift(3, 3), ["type": "erf"], conv(3, 3, bias: 0), ["type": "relu"], conv(3, 2), ["type": "erf"], pool, dense])),
         ]
-        for (name, s) in stacks {
-            let fast = try SO3KernelEvaluator(spec: s, threads: 2)
+        // Both grid-dual kernels of the fast path: vectorised (release default) and scalar (debug default).
+        let cases = stacks.flatMap { st in [true, false].map { (name: "\(st.0) vector=\($0)", spec: st.1, vector: $0) } }
+        for (name, s, vector) in cases {
+            var fast = try SO3KernelEvaluator(spec: s, threads: 2)
+            fast.fast?.vectorGridDuals = vector
             let slow = try SO3KernelEvaluator(spec: s, threads: 2, dense: true)
             XCTAssertTrue(fast.usesFastPath, name)
             XCTAssertFalse(slow.usesFastPath, name)
@@ -83,6 +86,39 @@ final class SO3FastPathTests: XCTestCase {
         let a = fc.out.dense(fc.apply(kappa)), b = dc.apply(fc.input.dense(kappa))
         let scale = b.map(abs).max() ?? 1
         XCTAssertLessThanOrEqual((zip(a, b).map { abs($0 - $1) }.max() ?? .infinity) / scale, 1e-13)
+    }
+
+    /// The FFT on an `SO3AlignedBuffer` (SIMD plan) and on a buffer one double off that
+    /// alignment (unaligned plan) agree to round-off, with the backward transform of a single
+    /// frequency equal to its closed form; buffers are zeroed when reused and when resized.
+    func testAlignedAndUnalignedFFTAgree() throws {
+        let L = 3, plan = try XCTUnwrap(SO3FFTPlan.plan(bandwidth: L, forward: false))
+        let n = 2 * plan.complexCount
+        var rng = SplitMix64(seed: 21)
+        let data = (0..<n).map { _ in rng.gaussian() }
+        let aligned = SO3AlignedBuffer()
+        let a = aligned.prepare(n, zero: false)
+        _ = a.initialize(from: data)
+        plan.execute(a)
+        var shifted = [Double](repeating: 0, count: n + 1)
+        for i in 0..<n { shifted[i + 1] = data[i] }
+        shifted.withUnsafeMutableBufferPointer { b in plan.execute(UnsafeMutableBufferPointer(rebasing: b[1...])) }
+        let scale = a.map(abs).max() ?? 1
+        for i in 0..<n { XCTAssertEqual(a[i], shifted[i + 1], accuracy: 1e-13 * scale) }
+        // One unit coefficient at residues (1, j=0, 0, j′=0, 0): e^{2πi·x₀/5} along Δ only.
+        let z = aligned.prepare(n, zero: true)
+        XCTAssertTrue(z.allSatisfy { $0 == 0 })
+        let g = SO3PairGeometry(bandwidth: L)
+        z[2 * (1 * g.slice * g.slice)] = 1
+        plan.execute(z)
+        for x0 in 0..<g.n {
+            let q = 2 * (x0 * g.slice * g.slice)
+            XCTAssertEqual(z[q], cos(2 * Double.pi * Double(x0) / Double(g.n)), accuracy: 1e-15)
+            XCTAssertEqual(z[q + 1], sin(2 * Double.pi * Double(x0) / Double(g.n)), accuracy: 1e-15)
+        }
+        XCTAssertEqual(aligned.prepare(4, zero: false).count, 4)
+        XCTAssertTrue(aligned.prepare(4, zero: false).allSatisfy { $0 == 0 }, "a resized buffer starts zeroed")
+        XCTAssertEqual(aligned.prepare(0, zero: true).count, 0)
     }
 
     /// Local filters keep the dense path; plans are cached once per bandwidth and can be asked for
