@@ -81,7 +81,7 @@ struct QM9StoreRun {
                 let missing = try job.missingTiles(warn: warn)
                 if !missing.isEmpty { complete = false; say("\(missing.count) needed tiles left to other shards"); continue }
                 let g = try job.assemble(warn: warn)
-                job.store.removeTemporaryFiles()
+                _ = job.store.removeStaleTemporaryFiles()
                 grams.append((name, g.pool, g.test, Date().timeIntervalSince(t0)))
             } catch let e as StoreError {
                 throw UserError(e.description)
