@@ -58,6 +58,7 @@ check-rebuild:
 # is one plain combined "tests: N passed, M failed, K skipped"; pytest collecting nothing fails.
 test: deps
 	bash scripts/check-module-graph.sh
+	bash scripts/check-function-length.sh
 	swift build --build-tests
 	@set -o pipefail; swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log; rc=$$?; \
 	line=$$(grep -E "Executed [0-9]+ tests?," .build/test.log | tail -1); \
