@@ -64,8 +64,7 @@ enum GramView {
     static func sortedByClass(_ m: Matrix, labels: [Int]) -> (Matrix, [Int]) {
         guard labels.count == m.rows, m.rows == m.cols else { return (m, []) }
         let perm = labels.indices.sorted { (labels[$0], $0) < (labels[$1], $1) }
-        var out = Matrix(rows: m.rows, cols: m.cols)
-        for (a, i) in perm.enumerated() { for (b, j) in perm.enumerated() { out[a, b] = m[i, j] } }
+        let out = m.submatrix(rows: perm, cols: perm)
         var seps: [Int] = []
         for k in 1..<max(1, perm.count) where labels[perm[k]] != labels[perm[k - 1]] { seps.append(k) }
         return (out, seps)
