@@ -87,9 +87,12 @@ public struct FigureAxis: Sendable, Equatable {
                     }
                 }
             }
+            if axis.range == nil, let dLo = pos.min(), let dHi = pos.max() {
+                majors = FigureAxis.labelDataEnds(majors, dataLow: dLo, dataHigh: dHi, axisLow: lo, axisHigh: hi)
+            }
             ticks = majors
             minorTicks = minors.filter { m in !majors.contains { abs($0 - m) <= 1e-9 * m } }
-            labels = majors.map(FigureAxis.logLabel)
+            labels = majors.map(FigureAxis.logTickLabel)
             offsetText = nil
         }
     }
@@ -143,6 +146,49 @@ public struct FigureAxis: Sendable, Equatable {
             return str.hasPrefix("-") ? "−" + str.dropFirst() : str // typographic minus
         }
         return (labels, offset)
+    }
+
+    /// Log axes label both ends of the data (issue: a learning curve from 25 to 250 had its
+    /// first labelled tick at 50, so its smallest size was read off minor ticks). An end is
+    /// labelled already when a labelled tick lies within 0.04 decade of it (≈ 10 %), or a
+    /// power of ten within 0.1 decade (10 for data from 8). Otherwise the data end, rounded to
+    /// 3 significant digits, becomes a labelled tick, and 2×/5× labels within 0.15 decade of it
+    /// step back to minor ticks so labels do not crowd (powers of ten always stay). Only for
+    /// data spanning at most 3 decades: wider axes have enough decade labels to read the ends.
+    static func labelDataEnds(_ majors: [Double], dataLow: Double, dataHigh: Double, axisLow: Double, axisHigh: Double) -> [Double] {
+        guard dataLow > 0, dataHigh >= dataLow, dataHigh.isFinite, log10(dataHigh / dataLow) <= 3 else { return majors }
+        var out = majors
+        let decade = { (v: Double) -> Bool in abs(log10(v) - log10(v).rounded()) < 1e-9 }
+        let dist = { (a: Double, b: Double) -> Double in abs(log10(a / b)) }
+        for end in dataLow == dataHigh ? [dataLow] : [dataLow, dataHigh] {
+            let covered = out.contains { dist($0, end) <= 0.04 || (decade($0) && dist($0, end) <= 0.1) }
+            guard !covered, let r = Double(endLabel(end)), r >= axisLow, r <= axisHigh else { continue }
+            out.removeAll { !decade($0) && dist($0, r) < 0.15 }
+            out.append(r)
+        }
+        return out.sorted()
+    }
+
+    /// A log tick's label: m × 10ᵏ ticks (m = 1…9) as `logLabel`, data ends as `endLabel`.
+    static func logTickLabel(_ v: Double) -> String {
+        let m = v / pow(10, log10(v).rounded(.down))
+        return abs(m - m.rounded()) < 1e-9 ? logLabel(v) : endLabel(v)
+    }
+
+    /// 3 significant digits ("25", "0.15", "128", "1234"), trailing zeros dropped; a mantissa
+    /// and 10ⁿ outside 10⁻⁴…10⁶.
+    static func endLabel(_ v: Double) -> String {
+        guard v.isFinite, v > 0 else { return NumberFormat.compact(v) }
+        let k = Int(log10(v).rounded(.down))
+        func trimmed(_ s: String) -> String {
+            guard s.contains(".") else { return s }
+            var t = s
+            while t.hasSuffix("0") { t.removeLast() }
+            if t.hasSuffix(".") { t.removeLast() }
+            return t
+        }
+        if k >= -4 && k < 6 { return trimmed(String(format: "%.\(max(0, 2 - k))f", v)) }
+        return trimmed(String(format: "%.2f", v / pow(10, Double(k)))) + "×10" + superscript(k)
     }
 
     /// 0.001 … 100000 written out, 10ⁿ beyond; 2×/5× ticks as plain numbers.

@@ -288,10 +288,39 @@ final class FigureAxisTests: XCTestCase {
     }
 
     func testLogAxisWithinOneDecadeLabelsTwoAndFive() {
+        // 2× and 5× ticks, plus the data ends where no labelled tick is near them: 12 (20 is
+        // 0.22 decade away), 60 replacing 50 (0.08 decade from it); 0.15 replacing 0.2,
+        // 0.45 replacing 0.4.
         let a = FigureAxis(Axis(scale: .log), values: [12, 60], maxTicks: 8)
-        XCTAssertEqual(a.labels, ["20", "50"])
+        XCTAssertEqual(a.labels, ["12", "20", "60"])
         let b = FigureAxis(Axis(scale: .log), values: [0.15, 0.45], maxTicks: 8)
-        XCTAssertEqual(b.labels, ["0.2", "0.3", "0.4"])
+        XCTAssertEqual(b.labels, ["0.15", "0.3", "0.45"])
+    }
+
+    /// Learning curves: both ends of the sizes get a labelled tick. 25…250 (textures32): the
+    /// decade 100, 2×/5× ticks 50 and 200, the ends 25 and 250 (200 is within 0.1 decade of
+    /// 250 and steps back to a minor tick). 100…1000: the decades are the ends already.
+    func testLogAxisLabelsBothEndsOfTheData() {
+        let a = FigureAxis(Axis(scale: .log), values: [25, 50, 100, 250], maxTicks: 8)
+        XCTAssertEqual(a.ticks, [25, 50, 100, 250])
+        XCTAssertEqual(a.labels, ["25", "50", "100", "250"])
+        XCTAssertTrue(a.minorTicks.contains(200) && a.minorTicks.contains(30) && !a.minorTicks.contains(50))
+        let b = FigureAxis(Axis(scale: .log), values: [100, 250, 500, 1000], maxTicks: 8)
+        XCTAssertEqual(b.labels, ["100", "1000"])
+        // Ends near a power of ten keep the decade (8 → 10, 120 → 100); a wide axis (> 3
+        // decades) keeps its decades only; a fixed range is the caller's.
+        XCTAssertEqual(FigureAxis(Axis(scale: .log), values: [8, 120], maxTicks: 8).labels, ["10", "100"])
+        XCTAssertEqual(FigureAxis(Axis(scale: .log), values: [0.003, 40], maxTicks: 8).labels, ["0.01", "0.1", "1", "10"])
+        XCTAssertEqual(FigureAxis(Axis(scale: .log), values: [3e-5, 40], maxTicks: 8).labels, ["0.0001", "0.001", "0.01", "0.1", "1", "10"])
+        XCTAssertEqual(FigureAxis(Axis(scale: .log, range: 22...280), values: [25, 250], maxTicks: 8).labels, ["50", "100", "200"])
+        // Labels of ends: 3 significant digits, exact at their tick.
+        XCTAssertEqual(FigureAxis.endLabel(128), "128")
+        XCTAssertEqual(FigureAxis.endLabel(0.123456), "0.123")
+        XCTAssertEqual(FigureAxis.endLabel(1234.6), "1235")
+        XCTAssertEqual(FigureAxis.endLabel(2.5e-7), "2.5×10⁻⁷")
+        let c = FigureAxis(Axis(scale: .log), values: [0.123456, 0.9], maxTicks: 8)
+        XCTAssertEqual(c.ticks.first, 0.123)
+        XCTAssertEqual(c.labels.first, "0.123")
     }
 
     func testLinearAxisStepsAndLabels() {
