@@ -433,7 +433,8 @@ final class CanonicalSpecJSONTests: XCTestCase {
     ]
 
     /// The error text for each of `badLayers` (inside `{"input_shape": [3], "layers": [·]}`)
-    /// then each of `badSpecs`, on main.
+    /// then each of `badSpecs`, on main — except that the two "unknown layer type" lists now
+    /// also name `scale`, the type added after the descriptions (the one intended change).
     static let errors: [String] = [
         #"layers[0].W_std: must be a number, got big"#,
         #"layers[0].W_std: must be a number, got 1"#,
@@ -450,8 +451,8 @@ final class CanonicalSpecJSONTests: XCTestCase {
         #"layers[0].type: must be a string, got 1"#,
         #"layers[0].type: must be a string, got ["dense"]"#,
         #"layers[0].type: missing"#,
-        #"layers[0].type: unknown layer type "relux" — did you mean relu? (known: dense, conv, lift, gconv, relu, leaky_relu, abrelu, abs, erf, gelu, identity, elementwise, global_avg_pool, group_pool, flatten, s2_lift, so3_conv, so3_pool, tanh, sin, cos, sigmoid, softplus, swish, relu_numeric, erf_numeric, gelu_numeric)"#,
-        #"layers[0].type: unknown layer type "qqqqqq"; known: dense, conv, lift, gconv, relu, leaky_relu, abrelu, abs, erf, gelu, identity, elementwise, global_avg_pool, group_pool, flatten, s2_lift, so3_conv, so3_pool, tanh, sin, cos, sigmoid, softplus, swish, relu_numeric, erf_numeric, gelu_numeric"#,
+        #"layers[0].type: unknown layer type "relux" — did you mean relu? (known: dense, conv, lift, gconv, relu, leaky_relu, abrelu, abs, erf, gelu, identity, elementwise, global_avg_pool, group_pool, flatten, s2_lift, so3_conv, so3_pool, scale, tanh, sin, cos, sigmoid, softplus, swish, relu_numeric, erf_numeric, gelu_numeric)"#,
+        #"layers[0].type: unknown layer type "qqqqqq"; known: dense, conv, lift, gconv, relu, leaky_relu, abrelu, abs, erf, gelu, identity, elementwise, global_avg_pool, group_pool, flatten, s2_lift, so3_conv, so3_pool, scale, tanh, sin, cos, sigmoid, softplus, swish, relu_numeric, erf_numeric, gelu_numeric"#,
         #"layers[0].filter: missing (e.g. [3, 3])"#,
         #"layers[0].filter: must be a list of integers"#,
         #"layers[0].filter[1]: must be a number, got a"#,

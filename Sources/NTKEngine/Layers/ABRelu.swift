@@ -1,5 +1,5 @@
 /// `abrelu`: φ(x) = a·min(x, 0) + b·max(x, 0); `a` and `b` are required (no default form).
-public enum ABReluLayerKind: LayerKind {
+public enum ABReluLayerKind: LayerKind, ActivationLayerKind {
     public static let typeNames = ["abrelu"]
     public static func describes(_ l: LayerSpec) -> Bool { if case .activation(let a) = l { a.typeName == "abrelu" } else { false } }
     public static func decode(_ o: LayerObject) throws -> LayerSpec {

@@ -1,7 +1,7 @@
 /// `elementwise` (`fn`: one of `NumericFunction`), also written as the function's name
 /// (`tanh`, `sin`, …): any catalogue function, its dual by quadrature (closed forms for sin
 /// and cos). Written back as `{"type": "elementwise", "fn": …}`.
-public enum ElementwiseLayerKind: LayerKind {
+public enum ElementwiseLayerKind: LayerKind, ActivationLayerKind {
     public static let typeNames = ["elementwise"] + NumericFunction.allCases.map(\.rawValue)
     public static func describes(_ l: LayerSpec) -> Bool { if case .activation(.numeric) = l { true } else { false } }
     public static func decode(_ o: LayerObject) throws -> LayerSpec {

@@ -1,5 +1,5 @@
 /// `identity`: φ(x) = x.
-public enum IdentityLayerKind: LayerKind {
+public enum IdentityLayerKind: LayerKind, ActivationLayerKind {
     public static let typeNames = ["identity"]
     public static func describes(_ l: LayerSpec) -> Bool { l == .activation(.identity) }
     public static func decode(_ o: LayerObject) throws -> LayerSpec { .activation(.identity) }

@@ -42,21 +42,25 @@ public extension LayerKind {
 /// The layer types, listed once. Adding a type = one file in `Sources/NTKEngine/Layers`
 /// and one line here (see docs/architecture.md, "How to add a layer").
 public enum LayerKinds {
-    public static let all: [any LayerKind.Type] = [
+    public static var all: [any LayerKind.Type] { registered }
+
+    /// The registry, one line per type (with the engine faces, `LayerSteps`).
+    static let registered: [any LayerSteps.Type] = [
         DenseLayerKind.self, ConvLayerKind.self, LiftLayerKind.self, GConvLayerKind.self,
         ReluLayerKind.self, LeakyReluLayerKind.self, ABReluLayerKind.self, AbsLayerKind.self,
         ErfLayerKind.self, GeluLayerKind.self, IdentityLayerKind.self, ElementwiseLayerKind.self,
         GlobalAvgPoolLayerKind.self, GroupPoolLayerKind.self, FlattenLayerKind.self,
         S2LiftLayerKind.self, SO3ConvLayerKind.self, SO3PoolLayerKind.self,
+        ScaleLayerKind.self,
     ]
 
     /// Every `type` string a spec may use: each description's own name in registry order, then
     /// the aliases (the elementwise functions' names), as the "unknown type" message lists them.
     public static let typeNames: [String] = all.map { $0.typeNames[0] } + all.flatMap { $0.typeNames.dropFirst() }
 
-    static let byTypeName: [String: any LayerKind.Type] = {
-        var d: [String: any LayerKind.Type] = [:]
-        for k in all { for n in k.typeNames where d[n] == nil { d[n] = k } }
+    static let byTypeName: [String: any LayerSteps.Type] = {
+        var d: [String: any LayerSteps.Type] = [:]
+        for k in registered { for n in k.typeNames where d[n] == nil { d[n] = k } }
         return d
     }()
 
@@ -68,9 +72,7 @@ public extension LayerSpec {
     /// This layer's description. Every `LayerSpec` value is described by one registered kind
     /// (`LayerKindTests` checks it for every case); `ElementwiseLayerKind` is the fallback so
     /// the lookup is total without a trap.
-    var kind: any LayerKind.Type {
-        LayerKinds.all.first { $0.describes(self) } ?? ElementwiseLayerKind.self
-    }
+    var kind: any LayerKind.Type { steps }
 
     /// The Stack pane's one-line summary (the description's).
     var summary: String { kind.summary(of: self) }

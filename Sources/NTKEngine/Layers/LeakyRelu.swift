@@ -1,6 +1,6 @@
 /// `leaky_relu`: φ(x) = max(x, αx), the a/b ReLU with (a, b) = (α, 1); `alpha` defaults to
 /// `LayerDefaults.leakyReluAlpha`.
-public enum LeakyReluLayerKind: LayerKind {
+public enum LeakyReluLayerKind: LayerKind, ActivationLayerKind {
     public static let typeNames = ["leaky_relu"]
     public static func describes(_ l: LayerSpec) -> Bool { if case .activation(let a) = l { a.typeName == "leaky_relu" } else { false } }
     public static func decode(_ o: LayerObject) throws -> LayerSpec {

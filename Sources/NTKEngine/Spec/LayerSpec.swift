@@ -12,6 +12,8 @@ public enum LayerSpec: Sendable, Hashable {
     case s2Lift(SphericalConvolution)
     case so3Conv(SphericalConvolution)
     case so3Pool
+    /// φ(x) = c·x (`ScaleLayerKind`).
+    case scale(Double)
 
     /// Weight and bias scales shared by every linear layer. `bStd == nil` means no bias.
     public struct Affine: Sendable, Hashable {
