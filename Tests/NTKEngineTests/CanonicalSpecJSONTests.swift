@@ -528,6 +528,15 @@ final class CanonicalSpecJSONTests: XCTestCase {
         }
     }
 
+    /// A real store on disk: the "spec" of /work/runs/qm9-paper-store/so3/manifest.json, written
+    /// by main's binary for the QM9 SO(3) model (copied here verbatim). Re-encoding the parsed
+    /// spec must give the same text, or that store's key (and its 11651² tiles) would be lost.
+    func testRealStoreManifestSpecTextUnchanged() throws {
+        let manifest = #"{"input_shape":[12,11,10],"layers":[{"b_std":0.1,"bandwidth_in":6,"bandwidth_out":3,"max_beta":3.141592653589793,"type":"s2_lift","W_std":1.5},{"type":"erf"},{"b_std":0.1,"bandwidth_in":3,"bandwidth_out":3,"max_beta":3.141592653589793,"type":"so3_conv","W_std":1.5},{"type":"erf"},{"type":"so3_pool"},{"b_std":0.05,"type":"dense","W_std":1}],"parameterization":"ntk"}"#
+        let s = try ArchitectureSpec.parse(json: Data(manifest.utf8))
+        XCTAssertEqual(s.canonicalJSON(withName: false), manifest)
+    }
+
     func testErrorTextsUnchanged() {
         var got: [String] = []
         for j in Self.badLayers {

@@ -129,10 +129,6 @@ extension FeatureShape {
     var isOnSphere: Bool { if case .spherical = self { true } else { false } }
 }
 
-extension LayerSpec {
-    var isLift: Bool { if case .lift = self { true } else { false } }
-}
-
 /// A linear layer's kernel map over taps: K ↦ W²·A(K) + b², Θ ↦ α·A(K) + W²·A(Θ) + β with
 /// (α, β) = (W², b²) for `ntk` and (fan_in, [bias]) for `standard` (neural-tangents).
 struct LinearMap: Sendable {

@@ -8,8 +8,9 @@
 /// file, and `LayerKinds.all` stays a one-line-per-type list. A description is stateless;
 /// the layer's values live in `LayerSpec`, which every engine consumes.
 ///
-/// Not (yet) here: the output-shape rule and kernel step (`StackFold`, `SO3Stack`) and the
-/// finite-width step (`FiniteNetwork`, `SO3FiniteNetwork`) still switch on `LayerSpec`.
+/// The engine faces — the shape rule and kernel step for the plane and SO(3) programs, the
+/// finite-width step, the tiling cost — are the internal `LayerSteps` requirements
+/// (`LayerSteps.swift`), implemented in the same file as the type's public faces.
 public protocol LayerKind: Sendable {
     /// The spec `type` strings this description reads; the first is the one it writes.
     static var typeNames: [String] { get }

@@ -32,7 +32,9 @@ public enum LayerDefaults {
     /// A new layer of `type` with the defaults; `group` is used by lift/gconv, `bandwidth` (of
     /// the features it receives) by s2_lift/so3_conv, which keep it (bandwidth_out = bandwidth_in).
     /// Returns nil for a type that has no default form (e.g. `abrelu`, which needs a and b);
-    /// a bandwidth out of range is the parser's located error (`path.bandwidth_in: …`).
+    /// a bandwidth out of range is the parser's located error (`new layer.bandwidth_in: …`;
+    /// `path` is kept for source compatibility and not used). Each type's default is its
+    /// description's `defaultLayer`.
     public static func layer(_ type: String, group: PointGroup = .c4, bandwidth: Int = 3,
                              path: String = "new layer") throws -> LayerSpec? {
         try LayerKinds.kind(forType: type)?.defaultLayer(group: group, bandwidth: bandwidth)

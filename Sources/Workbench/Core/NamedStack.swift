@@ -9,18 +9,35 @@ import NTKEngine
 /// `setting(_:to:layer:)` re-parses the layer through the engine before accepting an edit.
 struct NamedStack: Sendable, Hashable {
     var name: String
-    var spec: ArchitectureSpec
+    var spec: ArchitectureSpec { didSet { compiled = NamedStack.compile(spec) } }
+
+    /// The spec compiled once per change. `validation` and `shapes` are asked several times
+    /// per frame (Stack pane, views, job checks); before, each asked `Stack(spec)` again.
+    private(set) var compiled: Result<Stack, SpecError>
+
+    init(name: String, spec: ArchitectureSpec) {
+        self.name = name; self.spec = spec; self.compiled = NamedStack.compile(spec)
+    }
+
+    static func compile(_ spec: ArchitectureSpec) -> Result<Stack, SpecError> {
+        do { return .success(try Stack(spec)) } catch let e as SpecError { return .failure(e) } catch {
+            return .failure(SpecError("", "\(error)"))
+        }
+    }
+
+    /// Identity is the name and the spec (the compiled form follows from the spec).
+    static func == (a: NamedStack, b: NamedStack) -> Bool { a.name == b.name && a.spec == b.spec }
+    func hash(into h: inout Hasher) { h.combine(name); h.combine(spec) }
 
     /// nil when the engine accepts the stack, otherwise its located error.
     var validation: SpecError? {
         if spec.layers.isEmpty { return SpecError("layers", "the stack is empty; press a to add a layer") }
-        do { _ = try Stack(spec); return nil } catch let e as SpecError { return e } catch {
-            return SpecError("", "\(error)")
-        }
+        if case .failure(let e) = compiled { return e }
+        return nil
     }
 
     /// Feature shapes after each layer when valid (for the Stack pane).
-    var shapes: [FeatureShape]? { try? Stack(spec).shapes }
+    var shapes: [FeatureShape]? { try? compiled.get().shapes }
 
     /// The group of the lifted segment, if any (C1 for plain CNNs).
     var group: PointGroup? {
