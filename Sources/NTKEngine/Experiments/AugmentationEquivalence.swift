@@ -91,13 +91,7 @@ public enum AugmentationEquivalence {
     public static func matchingCNN(_ spec: ArchitectureSpec) throws -> ArchitectureSpec {
         var s = spec
         s.name = spec.name.isEmpty ? "matching CNN" : "\(spec.name) (matching CNN)"
-        s.layers = spec.layers.map { layer in
-            switch layer {
-            case .lift(let g), .gconv(let g): return .conv(g.conv)
-            case .groupPool: return .globalAvgPool
-            default: return layer
-            }
-        }
+        s.layers = spec.layers.map { $0.steps.matchingCNNLayer($0) }
         _ = try Stack(s)
         return s
     }

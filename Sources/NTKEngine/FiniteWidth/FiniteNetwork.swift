@@ -37,20 +37,12 @@ public struct FiniteNetwork: Sendable {
     /// architecture. Throws if there is no dense readout or the width is not positive.
     public static func resolvedSpec(_ spec: ArchitectureSpec, width: Int) throws -> ArchitectureSpec {
         guard width > 0 else { throw FiniteWidthError.invalidArgument("width must be positive, got \(width)") }
-        guard let last = spec.layers.lastIndex(where: { if case .dense = $0 { true } else { false } }) else {
+        guard let last = spec.layers.lastIndex(where: { ObjectIdentifier($0.kind) == ObjectIdentifier(DenseLayerKind.self) }) else {
             throw FiniteWidthError.unsupported("the stack has no dense readout layer, so there is no scalar output")
         }
         var out = spec
         for (i, layer) in spec.layers.enumerated() {
-            switch layer {
-            case .dense(var a): a.width = i == last ? 1 : width; out.layers[i] = .dense(a)
-            case .conv(var c): c.affine.width = width; out.layers[i] = .conv(c)
-            case .lift(var g): g.conv.affine.width = width; out.layers[i] = .lift(g)
-            case .gconv(var g): g.conv.affine.width = width; out.layers[i] = .gconv(g)
-            case .s2Lift, .so3Conv, .so3Pool:
-                throw FiniteWidthError.unsupported("layers[\(i)]: \(layer.typeName) has no finite-width network (plane groups only)")
-            case .activation, .globalAvgPool, .groupPool, .flatten: break
-            }
+            out.layers[i] = try layer.steps.resolvingWidth(layer, width: width, isReadout: i == last, at: i)
         }
         return out
     }
@@ -60,48 +52,15 @@ public struct FiniteNetwork: Sendable {
     public init(spec: ArchitectureSpec, width: Int, seed: UInt64) throws {
         let resolved = try Self.resolvedSpec(spec, width: width)
         _ = try Stack(resolved)
-        enum Shape { case grid(h: Int, w: Int, g: Int, c: Int), vector(Int) }
-        var shape: Shape = resolved.inputShape.count == 3
-            ? .grid(h: resolved.inputShape[0], w: resolved.inputShape[1], g: 1, c: resolved.inputShape[2])
-            : .vector(resolved.inputShape[0])
-        let param = resolved.parameterization
-        var layers: [FiniteLayer] = []
-        var offset = 0
-        var readout = -1
-        for (i, layer) in resolved.layers.enumerated() {
-            let bad = FiniteWidthError.unsupported("layers[\(i)]: \(layer.typeName) does not apply here")
-            switch (layer, shape) {
-            case (.dense(let a), .vector(let d)):
-                let out = a.width ?? width
-                let l = FiniteLayer.dense(DenseLayer(inputs: d, outputs: out, affine: LinearScales(a, param)), offset: offset)
-                offset += l.parameterCount
-                layers.append(l); shape = .vector(out); readout = i
-            case (.conv(let c), .grid(let h, let w, 1, let cin)):
-                let s = SpatialLinearLayer(inH: h, inW: w, inG: 1, cin: cin, cout: width, conv: c, group: nil,
-                                           affine: LinearScales(c.affine, param))
-                let l = FiniteLayer.spatial(s, offset: offset)
-                offset += l.parameterCount
-                layers.append(l); shape = .grid(h: s.outH, w: s.outW, g: 1, c: width)
-            case (.lift(let gc), .grid(let h, let w, 1, let cin)), (.gconv(let gc), .grid(let h, let w, _, let cin)):
-                let s = SpatialLinearLayer(inH: h, inW: w, inG: layer.isLift ? 1 : gc.group.order, cin: cin, cout: width,
-                                           conv: gc.conv, group: gc.group, affine: LinearScales(gc.conv.affine, param))
-                let l = FiniteLayer.spatial(s, offset: offset)
-                offset += l.parameterCount
-                layers.append(l); shape = .grid(h: s.outH, w: s.outW, g: s.outG, c: width)
-            case (.activation(let a), _):
-                layers.append(.activation(a))
-            case (.globalAvgPool, .grid(let h, let w, 1, let c)), (.groupPool, .grid(let h, let w, _, let c)):
-                guard case .grid(_, _, let g, _) = shape else { throw bad }
-                layers.append(.meanPool(rows: h * w * g, channels: c)); shape = .vector(c)
-            case (.flatten, .grid(let h, let w, let g, let c)):
-                layers.append(.flatten); shape = .vector(h * w * g * c)
-            default:
-                throw bad
-            }
-        }
-        guard readout >= 0, case .vector(1) = shape else {
+        var fold = FiniteFold(shape: resolved.inputShape.count == 3
+                                  ? .grid(h: resolved.inputShape[0], w: resolved.inputShape[1], g: 1, c: resolved.inputShape[2])
+                                  : .vector(resolved.inputShape[0]),
+                              width: width, param: resolved.parameterization)
+        for (i, layer) in resolved.layers.enumerated() { try layer.steps.finite(layer, into: &fold, at: i) }
+        guard fold.readout >= 0, case .vector(1) = fold.shape else {
             throw FiniteWidthError.unsupported("the network must end in a single scalar output")
         }
+        let offset = fold.offset, layers = fold.layers, readout = fold.readout
         var rng = SplitMix64(seed: seed)
         var params = [Double](repeating: 0, count: offset)
         for i in 0..<offset { params[i] = rng.gaussian() }

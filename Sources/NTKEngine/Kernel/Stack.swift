@@ -54,8 +54,9 @@ public struct Stack: Sendable {
 }
 
 /// The state of `Stack.init`'s fold over the layers: the feature shape so far and the program
-/// compiled so far. Each layer contributes one step, chosen by the phase it lands in (scalar
-/// after a reduction or on vectors, spherical, plane), and fails with an error located at it.
+/// compiled so far. Each layer's description contributes its step (`LayerSteps.compile`, in
+/// `Sources/NTKEngine/Layers`) for the phase it lands in (`phase`: scalar after a reduction or
+/// on vectors, spherical, plane), and fails with an error located at it.
 struct StackFold {
     let spec: ArchitectureSpec
     var shapes: [FeatureShape] = []
@@ -75,15 +76,9 @@ struct StackFold {
         }
     }
 
+    /// One layer's step, asked of its description (`LayerSteps.compile`).
     mutating func add(_ layer: LayerSpec, at i: Int) throws {
-        let path = "layers[\(i)]"
-        if reduction != nil || shape.isVector {
-            try addScalar(layer, at: i, path: path)
-        } else if layer.isSphericalLayer || shape.isOnSphere {
-            try addSpherical(layer, at: i, path: path)
-        } else {
-            try addPlane(layer, at: i, path: path)
-        }
+        try layer.steps.compile(layer, into: &self, at: i, path: "layers[\(i)]")
         shapes.append(shape)
     }
 
@@ -93,119 +88,6 @@ struct StackFold {
             throw SpecError("\(path).width", "the standard parameterization needs the layer's width")
         }
         return 1 // irrelevant in the NTK parameterization's limit
-    }
-
-    /// Scalar phase: after the reduction, or an MLP on vectors.
-    mutating func addScalar(_ layer: LayerSpec, at i: Int, path: String) throws {
-        switch layer {
-        case .dense(let a):
-            let fan: Double
-            if case .vector(let d) = shape { fan = Double(d) } else { fan = 1 }
-            scalar.append(ScalarOp(layerIndex: i, kind: .dense(a, fanIn: fan, param: param)))
-            shape = .vector(try channelsOut(a, path: path))
-        case .activation(let act):
-            if let last = spec.layers[..<i].last, case .flatten = last {
-                throw SpecError("\(path).type", "a nonlinearity right after flatten is not supported; put it before flatten")
-            }
-            scalar.append(ScalarOp(layerIndex: i, kind: .activation(act)))
-        case .conv, .lift, .gconv:
-            throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are a vector \(shape)")
-        case .globalAvgPool, .groupPool, .flatten:
-            throw SpecError("\(path).type", "\(layer.typeName) needs an image, but the features here are already a vector \(shape)")
-        case .s2Lift, .so3Conv, .so3Pool:
-            throw SpecError("\(path).type", "\(layer.typeName) needs a spherical signal input")
-        }
-    }
-
-    /// SO(3) layers, and nonlinearities on spherical features. Only shapes are tracked: the
-    /// spherical engine (`SO3Stack`) compiles its own program.
-    mutating func addSpherical(_ layer: LayerSpec, at i: Int, path: String) throws {
-        switch (layer, shape) {
-        case (.s2Lift(let sc), .image(let h, let w, _)):
-            guard h == 2 * sc.bandwidthIn, w == 2 * sc.bandwidthIn - 1 else {
-                throw SpecError("\(path).bandwidth_in", "s2_lift with bandwidth \(sc.bandwidthIn) needs a [\(2 * sc.bandwidthIn), \(2 * sc.bandwidthIn - 1), C] Driscoll–Healy input, got \(shape)")
-            }
-            shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
-        case (.so3Conv(let sc), .spherical(let l, _, true)):
-            guard sc.bandwidthIn == l else {
-                throw SpecError("\(path).bandwidth_in", "so3_conv expects bandwidth \(sc.bandwidthIn) but the previous layer gives \(l)")
-            }
-            shape = .spherical(bandwidth: sc.bandwidthOut, channels: sc.affine.width ?? 1, onGroup: true)
-        case (.so3Pool, .spherical(_, let c, true)):
-            reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: 1)
-            shape = .vector(c)
-        case (.s2Lift, _), (.so3Conv, _), (.so3Pool, _):
-            throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
-        case (.activation, .spherical):
-            break
-        default:
-            try addReduction(layer, at: i, path: path) // its own errors (dense, pooling on spheres)
-        }
-    }
-
-    /// Plane images: convolutions, group convolutions, pointwise nonlinearities, the reduction.
-    mutating func addPlane(_ layer: LayerSpec, at i: Int, path: String) throws {
-        switch (layer, shape) {
-        case (.conv(let c), .image(let h, let w, let cin)):
-            let (op, oh, ow) = try convOp(c, i: i, path: path, h: h, w: w, cin: cin, g: nil, twisted: false, lift: false)
-            spatial.append(op)
-            shape = .image(height: oh, width: ow, channels: try channelsOut(c.affine, path: path))
-            group = group ?? .c1
-        case (.conv, .lifted):
-            throw SpecError("\(path).type", "conv on a lifted feature map would break equivariance; use gconv")
-        case (.lift(let gc), .image(let h, let w, let cin)):
-            if gc.group.needsSquareGrid && h != w {
-                throw SpecError("\(path).group", "\(gc.group.name) rotates by 90°, which needs a square input, got \(h)×\(w)")
-            }
-            let (op, oh, ow) = try convOp(gc.conv, i: i, path: path, h: h, w: w, cin: cin, g: gc.group, twisted: true, lift: true)
-            if spatial.contains(where: { if case .linear = $0.kind { true } else { false } }) {
-                throw SpecError("\(path).type", "lift must come before any conv: a plain conv before the lift is not equivariant to \(gc.group.name) rotations of the input")
-            }
-            spatial.append(op)
-            group = gc.group
-            shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine, path: path), group: gc.group)
-        case (.lift, .lifted):
-            throw SpecError("\(path).type", "the features are already lifted; use gconv")
-        case (.gconv, .image):
-            throw SpecError("\(path).type", "gconv before lift: lift the image to the group first")
-        case (.gconv(let gc), .lifted(let h, let w, let cin, let g)):
-            if gc.group != g {
-                throw SpecError("\(path).group", "gconv on \(gc.group.name) after a lift to \(g.name); the groups must match")
-            }
-            let (op, oh, ow) = try convOp(gc.conv, i: i, path: path, h: h, w: w, cin: cin, g: g, twisted: true, lift: false)
-            spatial.append(op)
-            shape = .lifted(height: oh, width: ow, channels: try channelsOut(gc.conv.affine, path: path), group: g)
-        case (.activation(let act), _):
-            spatial.append(SpatialOp(layerIndex: i, kind: .activation(act)))
-        default:
-            try addReduction(layer, at: i, path: path)
-        }
-    }
-
-    /// The one reduction from an image (plain or lifted) to a vector.
-    mutating func addReduction(_ layer: LayerSpec, at i: Int, path: String) throws {
-        switch (layer, shape) {
-        case (.globalAvgPool, .image(let h, let w, let c)):
-            reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
-            shape = .vector(c)
-        case (.globalAvgPool, .lifted):
-            throw SpecError("\(path).type", "global_avg_pool on a lifted map keeps the group axis; use group_pool for an invariant readout")
-        case (.groupPool, .lifted(let h, let w, let c, _)):
-            reduction = Reduction(layerIndex: i, kind: .mean, fanIn: Double(c), positions: h * w)
-            shape = .vector(c)
-        case (.groupPool, .image):
-            throw SpecError("\(path).type", "group_pool needs a lifted feature map (add a lift layer first)")
-        case (.flatten, .image(let h, let w, let c)):
-            reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w), positions: h * w)
-            shape = .vector(c * h * w)
-        case (.flatten, .lifted(let h, let w, let c, let g)):
-            reduction = Reduction(layerIndex: i, kind: .diagonal, fanIn: Double(c * h * w * g.order), positions: h * w)
-            shape = .vector(c * h * w * g.order)
-        case (.dense, _):
-            throw SpecError("\(path).type", "dense on an unpooled image \(shape); add global_avg_pool, group_pool or flatten first")
-        default:
-            throw SpecError("\(path).type", "\(layer.typeName) does not apply to features of shape \(shape)")
-        }
     }
 
     /// A (group) convolution's kernel map, after checking the filter fits the input.
@@ -245,10 +127,6 @@ struct StackFold {
 extension FeatureShape {
     var isVector: Bool { if case .vector = self { true } else { false } }
     var isOnSphere: Bool { if case .spherical = self { true } else { false } }
-}
-
-extension LayerSpec {
-    var isLift: Bool { if case .lift = self { true } else { false } }
 }
 
 /// A linear layer's kernel map over taps: K ↦ W²·A(K) + b², Θ ↦ α·A(K) + W²·A(Θ) + β with

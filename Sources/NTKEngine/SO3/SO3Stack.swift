@@ -42,66 +42,28 @@ struct SO3Stack: Sendable {
         }
         inputBandwidth = L
         channels = spec.inputShape[2]
-        enum Phase { case sphere, group(Int), scalar }
-        var phase = Phase.sphere
-        var ops: [Op] = []
-        var sizes: [Int] = []
-        /// Global filter (max_beta = π)? Otherwise checks that the cap holds grid points.
-        func isGlobal(_ s: LayerSpec.SphericalConvolution, _ path: String) throws -> Bool {
-            if s.maxBeta >= Double.pi - 1e-12 { return true }
-            let first = Double.pi / Double(4 * s.bandwidthIn)
-            guard s.maxBeta >= first else {
-                throw SpecError("\(path).max_beta", "the filter cap β ≤ \(s.maxBeta) holds no grid point; the first colatitude at bandwidth_in \(s.bandwidthIn) is \(first)")
-            }
-            return false
-        }
+        var fold = SO3Fold(channels: channels)
         for (i, layer) in spec.layers.enumerated() {
-            let path = "layers[\(i)]"
-            switch (layer, phase) {
-            case (.s2Lift(let s), .sphere):
-                if try isGlobal(s, path) {
-                    ops.append(.lift(LiftKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut, channels: channels), s.affine))
-                } else {
-                    ops.append(.localLift(LocalLiftKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut,
-                                                             channels: channels, maxBeta: s.maxBeta), s.affine))
-                }
-                phase = .group(s.bandwidthOut)
-                sizes.append(SO3Grid(bandwidth: s.bandwidthOut).count)
-            case (.s2Lift, _):
-                throw SpecError("\(path).type", "s2_lift must be the first layer (it maps sphere signals to SO(3))")
-            case (.so3Conv(let s), .group(let b)):
-                guard s.bandwidthIn == b else {
-                    throw SpecError("\(path).bandwidth_in", "must equal the previous SO(3) layer's bandwidth_out \(b), got \(s.bandwidthIn)")
-                }
-                if try isGlobal(s, path) {
-                    ops.append(.conv(ConvKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut), s.affine))
-                } else {
-                    ops.append(.localConv(LocalConvKernelMap(bandwidthIn: s.bandwidthIn, bandwidthOut: s.bandwidthOut,
-                                                             maxBeta: s.maxBeta), s.affine))
-                }
-                phase = .group(s.bandwidthOut)
-                sizes.append(SO3Grid(bandwidth: s.bandwidthOut).count)
-            case (.so3Conv, _):
-                throw SpecError("\(path).type", "so3_conv needs an SO(3) feature map (after s2_lift, before so3_pool)")
-            case (.activation(let a), .group(let b)):
-                ops.append(.gridActivation(a)); sizes.append(SO3Grid(bandwidth: b).count)
-            case (.activation(let a), .scalar):
-                ops.append(.scalarActivation(a)); sizes.append(1)
-            case (.so3Pool, .group(let b)):
-                ops.append(.pool(PoolMap(bandwidth: b))); phase = .scalar; sizes.append(1)
-            case (.so3Pool, _):
-                throw SpecError("\(path).type", "so3_pool needs an SO(3) feature map")
-            case (.dense(let a), .scalar):
-                ops.append(.dense(a)); sizes.append(1)
-            case (.dense, _):
-                throw SpecError("\(path).type", "dense on an SO(3) feature map; add so3_pool first")
-            default:
-                throw SpecError("\(path).type", "\(layer.typeName) cannot be used in an SO(3) stack (s2_lift, so3_conv, so3_pool, dense and pointwise nonlinearities only)")
-            }
+            try layer.steps.compileSO3(layer, into: &fold, at: i, path: "layers[\(i)]")
         }
-        guard case .scalar = phase else {
+        guard case .scalar = fold.phase else {
             throw SpecError("layers", "the stack ends on an SO(3) feature map; end with so3_pool (and a dense readout)")
         }
+        let ops = fold.ops, sizes = fold.sizes
         self.spec = spec; self.ops = ops; self.sizes = sizes
     }
+}
+
+/// The state of `SO3Stack.init`'s fold: where the features live (sphere, SO(3) grid of a
+/// bandwidth, scalars) and the ops so far. Each layer's description adds its op
+/// (`LayerSteps.compileSO3`, in `Sources/NTKEngine/Layers`).
+struct SO3Fold {
+    enum Phase { case sphere, group(Int), scalar }
+    /// Input channels (the lift's kernel map sums over them).
+    let channels: Int
+    var phase = Phase.sphere
+    var ops: [SO3Stack.Op] = []
+    /// Kernel entries per side after each layer.
+    var sizes: [Int] = []
+    init(channels: Int) { self.channels = channels }
 }

@@ -35,38 +35,39 @@ public struct ArchitectureSpec: Sendable, Hashable {
     /// `backend == .so3`.
     public var isSpherical: Bool { backend == .so3 }
 
-    /// Parses spec JSON text.
+    /// Parses spec JSON text (decoded into a typed `JSONValue`; syntax errors located by line
+    /// and column).
     public static func parse(json data: Data) throws -> ArchitectureSpec {
-        let obj: Any
-        do { obj = try JSONSerialization.jsonObject(with: data) } catch {
-            throw JSONErrorLocation.specError(for: error, in: data)
-        }
-        guard let dict = obj as? [String: Any] else { throw SpecError("(top level)", "expected a JSON object at the top level") }
-        return try parse(object: dict)
+        try parse(value: try JSONValue.decode(data))
     }
 
-    /// Parses an already decoded JSON object (e.g. one embedded in a session line).
-    public static func parse(object dict: [String: Any]) throws -> ArchitectureSpec {
-        let name = dict["name"] as? String ?? ""
+    /// Parses a spec already decoded into a JSON value (e.g. one embedded in a session line).
+    public static func parse(value: JSONValue) throws -> ArchitectureSpec {
+        guard case .object(let dict) = value else { throw SpecError("(top level)", "expected a JSON object at the top level") }
+        var name = ""
+        if case .string(let n)? = dict["name"] { name = n }
         var param = Parameterization.ntk
         if let p = dict["parameterization"] {
-            guard let s = p as? String, let v = Parameterization(rawValue: s) else {
-                throw SpecError("parameterization", "must be \"ntk\" or \"standard\", got \(p)")
+            guard case .string(let s) = p, let v = Parameterization(rawValue: s) else {
+                throw SpecError("parameterization", "must be \"ntk\" or \"standard\", got \(p.messageText)")
             }
             param = v
         }
-        guard let shapeAny = dict["input_shape"] else { throw SpecError("input_shape", "missing") }
-        let shape = try JSONField.intArray(shapeAny, "input_shape")
+        guard let shapeValue = dict["input_shape"] else { throw SpecError("input_shape", "missing") }
+        let shape = try JSONField.intArray(shapeValue, "input_shape")
         try checkInputShape(shape)
-        guard let layersAny = dict["layers"] else { throw SpecError("layers", "missing") }
-        guard let arr = layersAny as? [Any] else { throw SpecError("layers", "must be a list of layer objects") }
-        var layers: [LayerSpec] = []
-        for (i, l) in arr.enumerated() {
-            guard let ld = l as? [String: Any] else { throw SpecError("layers[\(i)]", "must be an object with a \"type\"") }
-            layers.append(try LayerSpec.parse(ld, path: "layers[\(i)]"))
-        }
+        guard let layersValue = dict["layers"] else { throw SpecError("layers", "missing") }
+        guard case .array(let arr) = layersValue else { throw SpecError("layers", "must be a list of layer objects") }
+        let layers = try arr.enumerated().map { try LayerSpec.parse(value: $0.element, path: "layers[\($0.offset)]") }
         if layers.isEmpty { throw SpecError("layers", "the stack is empty") }
         return ArchitectureSpec(name: name, parameterization: param, inputShape: shape, layers: layers)
+    }
+
+    /// Parses a Foundation JSON object — the outer boundary where sessions and reference
+    /// files, read with `JSONSerialization`, hand a spec in as `[String: Any]`.
+    public static func parse(object dict: [String: Any]) throws -> ArchitectureSpec {
+        guard let v = JSONValue(foundation: dict) else { throw SpecError("(top level)", "not a JSON object") }
+        return try parse(value: v)
     }
 
     /// Largest number of values per input (H·W·C or D): 2²⁶, i.e. 512 MiB of float64 each.
@@ -104,56 +105,41 @@ public struct ArchitectureSpec: Sendable, Hashable {
         }
     }
 
-    /// The spec as a JSON object (the inverse of `parse(object:)`).
-    public var jsonObject: [String: Any] {
-        var d: [String: Any] = ["parameterization": parameterization.rawValue,
-                                "input_shape": inputShape,
-                                "layers": layers.map { $0.jsonObject }]
-        if !name.isEmpty { d["name"] = name }
-        return d
+    /// The spec as a typed JSON value (the inverse of `parse(value:)`).
+    public var jsonValue: JSONValue {
+        var d: [String: JSONValue] = ["parameterization": .string(parameterization.rawValue),
+                                      "input_shape": .array(inputShape.map { .number(Double($0)) }),
+                                      "layers": .array(layers.map { .object($0.jsonFields) })]
+        if !name.isEmpty { d["name"] = .string(name) }
+        return .object(d)
     }
 
+    /// The spec as a Foundation object, for the outer boundaries that carry `[String: Any]`
+    /// (session lines).
+    public var jsonObject: [String: Any] { (jsonValue.foundationObject as? [String: Any]) ?? [:] }
+
     /// Pretty, key-sorted JSON text.
-    public func jsonData() throws -> Data {
-        try JSONSerialization.data(withJSONObject: jsonObject, options: [.prettyPrinted, .sortedKeys])
+    public func jsonData() throws -> Data { jsonValue.serialized(pretty: true) }
+
+    /// Compact, key-sorted JSON: the spec's identity in content hashes and tile-store keys
+    /// (`withName: false` leaves the name out, which does not change the kernel). The bytes
+    /// are pinned by `CanonicalSpecJSONTests`.
+    public func canonicalJSON(withName: Bool = true) -> String {
+        var v = jsonValue
+        if !withName, case .object(var d) = v { d.removeValue(forKey: "name"); v = .object(d) }
+        return String(decoding: v.serialized(), as: UTF8.self)
     }
 }
 
-/// Typed field access with located errors.
-enum JSONField {
-    /// JSON `true`/`false` arrive as NSNumber too; corelibs-foundation marks them with a
-    /// boolean subclass, which is the only reliable way to tell `true` from `1`.
-    static func isBoolean(_ v: Any) -> Bool {
-        if v is Bool && !(v is NSNumber) { return true }
-        return String(describing: type(of: v)).contains("Boolean")
-    }
-    static func double(_ v: Any, _ path: String) throws -> Double {
-        if !isBoolean(v), let n = v as? NSNumber {
-            let d = n.doubleValue
-            guard d.isFinite else { throw SpecError(path, "must be a finite number") }
-            return d
-        }
-        throw SpecError(path, "must be a number, got \(v)")
-    }
-    static func int(_ v: Any, _ path: String) throws -> Int {
-        let d = try double(v, path)
-        guard d == d.rounded(), abs(d) < 1e9 else { throw SpecError(path, "must be an integer, got \(d)") }
-        return Int(d)
-    }
-    static func intArray(_ v: Any, _ path: String) throws -> [Int] {
-        guard let a = v as? [Any] else { throw SpecError(path, "must be a list of integers") }
-        return try a.enumerated().map { try int($0.element, "\(path)[\($0.offset)]") }
-    }
-    static func string(_ v: Any, _ path: String) throws -> String {
-        guard let s = v as? String else { throw SpecError(path, "must be a string, got \(v)") }
-        return s
-    }
+/// `ArchitectureSpec` as a Codable value: decoding goes through `parse(value:)`, so a spec
+/// nested in any Codable document is checked and located exactly like a spec file.
+extension ArchitectureSpec: Codable {
+    public init(from decoder: Decoder) throws { self = try ArchitectureSpec.parse(value: try JSONValue(from: decoder)) }
+    public func encode(to encoder: Encoder) throws { try jsonValue.encode(to: encoder) }
 }
 
 extension LayerSpec {
-    static let knownTypes = ["dense", "conv", "lift", "gconv", "relu", "leaky_relu", "abrelu", "abs", "erf", "gelu",
-                             "identity", "elementwise", "global_avg_pool", "group_pool", "flatten",
-                             "s2_lift", "so3_conv", "so3_pool"] + NumericFunction.allCases.map(\.rawValue)
+    static var knownTypes: [String] { LayerKinds.typeNames }
 
     /// Checks the bandwidths of an SO(3) layer (errors located at `path.bandwidth_in/_out`).
     static func checkBandwidths(_ lin: Int, _ lout: Int, path: String) throws {
@@ -165,125 +151,40 @@ extension LayerSpec {
         guard lout <= 32 else { throw SpecError("\(path).bandwidth_out", "must be ≤ 32, got \(lout)") }
     }
 
-    /// Parses one layer object; `path` locates it (`layers[3]`).
-    public static func parse(_ d: [String: Any], path: String) throws -> LayerSpec {
-        guard let tAny = d["type"] else { throw SpecError("\(path).type", "missing") }
-        let type = try JSONField.string(tAny, "\(path).type")
-        func affine() throws -> Affine {
-            var a = Affine()
-            if let w = d["W_std"] { a.wStd = try JSONField.double(w, "\(path).W_std") }
-            if let b = d["b_std"], !(b is NSNull) { a.bStd = try JSONField.double(b, "\(path).b_std") }
-            if let w = d["width"], !(w is NSNull) {
-                let n = try JSONField.int(w, "\(path).width")
-                guard n > 0 else { throw SpecError("\(path).width", "must be positive, got \(n)") }
-                a.width = n
-            }
-            guard a.wStd >= 0 else { throw SpecError("\(path).W_std", "must be ≥ 0, got \(a.wStd)") }
-            if let b = a.bStd, b < 0 { throw SpecError("\(path).b_std", "must be ≥ 0 or null, got \(b)") }
-            return a
-        }
-        func convolution() throws -> Convolution {
-            guard let f = d["filter"] else { throw SpecError("\(path).filter", "missing (e.g. [3, 3])") }
-            let filter = try JSONField.intArray(f, "\(path).filter")
-            guard filter.count == 2, filter.allSatisfy({ $0 >= 1 }) else {
-                throw SpecError("\(path).filter", "must be [kh, kw] with positive sizes, got \(filter)")
-            }
-            var padding = Padding.same
-            if let p = d["padding"] {
-                let s = try JSONField.string(p, "\(path).padding")
-                guard let v = Padding(rawValue: s.lowercased()) else {
-                    throw SpecError("\(path).padding", "must be circular, same or valid, got \"\(s)\"")
-                }
-                padding = v
-            }
-            return Convolution(filter: filter, padding: padding, affine: try affine())
-        }
-        func group() throws -> PointGroup {
-            guard let g = d["group"] else { throw SpecError("\(path).group", "missing (one of C1, C2, C4, D1, D2, D4)") }
-            let s = try JSONField.string(g, "\(path).group")
-            guard let pg = PointGroup.named(s.uppercased()) else {
-                throw SpecError("\(path).group", "unknown group \"\(s)\"; use C1, C2, C4, D1, D2 or D4")
-            }
-            return pg
-        }
-        func spherical() throws -> SphericalConvolution {
-            guard let bi = d["bandwidth_in"] else { throw SpecError("\(path).bandwidth_in", "missing") }
-            guard let bo = d["bandwidth_out"] else { throw SpecError("\(path).bandwidth_out", "missing") }
-            let lin = try JSONField.int(bi, "\(path).bandwidth_in"), lout = try JSONField.int(bo, "\(path).bandwidth_out")
-            try checkBandwidths(lin, lout, path: path)
-            var mb = Double.pi
-            if let m = d["max_beta"] { mb = try JSONField.double(m, "\(path).max_beta") }
-            guard mb > 0, mb <= Double.pi + 1e-12 else { throw SpecError("\(path).max_beta", "must be in (0, π]") }
-            return SphericalConvolution(bandwidthIn: lin, bandwidthOut: lout, maxBeta: mb, affine: try affine())
-        }
-        switch type {
-        case "dense": return .dense(try affine())
-        case "conv": return .conv(try convolution())
-        case "lift": return .lift(GroupConvolution(group: try group(), conv: try convolution()))
-        case "gconv": return .gconv(GroupConvolution(group: try group(), conv: try convolution()))
-        case "relu": return .activation(.relu)
-        case "abs": return .activation(.absoluteValue)
-        case "leaky_relu":
-            var alpha = LayerDefaults.leakyReluAlpha
-            if let a = d["alpha"] { alpha = try JSONField.double(a, "\(path).alpha") }
-            return .activation(.abRelu(a: alpha, b: 1))
-        case "abrelu":
-            guard let a = d["a"] else { throw SpecError("\(path).a", "missing") }
-            guard let b = d["b"] else { throw SpecError("\(path).b", "missing") }
-            return .activation(.abRelu(a: try JSONField.double(a, "\(path).a"), b: try JSONField.double(b, "\(path).b")))
-        case "erf": return .activation(.erf)
-        case "gelu": return .activation(.gelu)
-        case "identity": return .activation(.identity)
-        case "elementwise":
-            guard let f = d["fn"] else { throw SpecError("\(path).fn", "missing (one of \(NumericFunction.allCases.map(\.rawValue).joined(separator: ", ")))") }
-            let s = try JSONField.string(f, "\(path).fn")
-            guard let nf = NumericFunction(rawValue: s) ?? NumericFunction(rawValue: s + "_numeric") else {
-                throw SpecError("\(path).fn", "unknown function \"\(s)\"")
-            }
-            return .activation(.numeric(nf))
-        case "global_avg_pool": return .globalAvgPool
-        case "group_pool": return .groupPool
-        case "flatten": return .flatten
-        case "s2_lift": return .s2Lift(try spherical())
-        case "so3_conv": return .so3Conv(try spherical())
-        case "so3_pool": return .so3Pool
-        default:
-            if let nf = NumericFunction(rawValue: type) { return .activation(.numeric(nf)) }
+    /// Parses one layer value; `path` locates it (`layers[3]`). The `type` picks the
+    /// description (`LayerKinds`), which reads the fields.
+    public static func parse(value: JSONValue, path: String) throws -> LayerSpec {
+        guard case .object(let d) = value else { throw SpecError(path, "must be an object with a \"type\"") }
+        guard let tValue = d["type"] else { throw SpecError("\(path).type", "missing") }
+        let type = try JSONField.string(tValue, "\(path).type")
+        guard let kind = LayerKinds.kind(forType: type) else {
             if let guess = EditDistance.suggestion(for: type, among: knownTypes) {
                 throw SpecError("\(path).type", "unknown layer type \"\(type)\" — did you mean \(guess)? (known: \(knownTypes.joined(separator: ", ")))")
             }
             throw SpecError("\(path).type", "unknown layer type \"\(type)\"; known: \(knownTypes.joined(separator: ", "))")
         }
+        return try kind.decode(LayerObject(d, path: path))
     }
 
-    /// The layer as a JSON object (inverse of `parse`).
-    public var jsonObject: [String: Any] {
-        func aff(_ a: Affine, _ d: inout [String: Any]) {
-            d["W_std"] = a.wStd
-            d["b_std"] = a.bStd.map { $0 as Any } ?? NSNull()
-            if let w = a.width { d["width"] = w }
-        }
-        func conv(_ c: Convolution, _ d: inout [String: Any]) {
-            d["filter"] = c.filter; d["padding"] = c.padding.rawValue; aff(c.affine, &d)
-        }
-        var d: [String: Any] = ["type": typeName]
-        switch self {
-        case .dense(let a): aff(a, &d)
-        case .conv(let c): conv(c, &d)
-        case .lift(let g), .gconv(let g): d["group"] = g.group.name; conv(g.conv, &d)
-        case .activation(let a):
-            switch a {
-            case .abRelu(let x, let y):
-                if (x == 0 || x == -1) && y == 1 { break } // relu, abs: the type says it all
-                if y == 1 { d["alpha"] = x } else { d["a"] = x; d["b"] = y }
-            case .numeric(let f): d["type"] = "elementwise"; d["fn"] = f.rawValue
-            default: break
-            }
-        case .s2Lift(let s), .so3Conv(let s):
-            d["bandwidth_in"] = s.bandwidthIn; d["bandwidth_out"] = s.bandwidthOut; d["max_beta"] = s.maxBeta
-            aff(s.affine, &d)
-        case .globalAvgPool, .groupPool, .flatten, .so3Pool: break
-        }
-        return d
+    /// Parses one layer from a Foundation object (the `[String: Any]` boundary).
+    public static func parse(_ d: [String: Any], path: String) throws -> LayerSpec {
+        guard let v = JSONValue(foundation: d) else { throw SpecError(path, "must be an object with a \"type\"") }
+        return try parse(value: v, path: path)
     }
+
+    /// The layer as a Foundation object (inverse of `parse(_:path:)`).
+    public var jsonObject: [String: Any] { JSONValue.object(jsonFields).foundationObject as? [String: Any] ?? [:] }
+}
+
+/// A layer as a Codable value: its path comes from the decoder's coding path
+/// (`layers[2]`), so errors are located as in a spec file.
+extension LayerSpec: Codable {
+    public init(from decoder: Decoder) throws {
+        var path = ""
+        for k in decoder.codingPath {
+            if let i = k.intValue { path += "[\(i)]" } else { path += path.isEmpty ? k.stringValue : ".\(k.stringValue)" }
+        }
+        self = try LayerSpec.parse(value: try JSONValue(from: decoder), path: path.isEmpty ? "layer" : path)
+    }
+    public func encode(to encoder: Encoder) throws { try JSONValue.object(jsonFields).encode(to: encoder) }
 }

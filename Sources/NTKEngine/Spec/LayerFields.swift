@@ -29,35 +29,15 @@ public struct LayerField: Sendable, Hashable {
     }
 }
 
-extension LayerSpec {
-    /// The layer's fields other than `type`, in the editor's order (group, filter, padding,
-    /// W_std, b_std, width, alpha, a, b, fn, bandwidths, max_beta) — exactly the keys the spec
-    /// JSON of this layer has.
-    public var editableFields: [LayerField] {
-        func affine(_ a: Affine) -> [LayerField] {
-            [LayerField(key: "W_std", value: .number(a.wStd)),
-             LayerField(key: "b_std", value: a.bStd.map { .number($0) } ?? .none)]
-                + (a.width.map { [LayerField(key: "width", value: .integer($0))] } ?? [])
-        }
-        func conv(_ c: Convolution) -> [LayerField] {
-            [LayerField(key: "filter", value: .integers(c.filter)), LayerField(key: "padding", value: .text(c.padding.rawValue))]
-                + affine(c.affine)
-        }
+extension LayerField.Value {
+    /// The value as written to spec JSON.
+    var json: JSONValue {
         switch self {
-        case .dense(let a): return affine(a)
-        case .conv(let c): return conv(c)
-        case .lift(let g), .gconv(let g): return [LayerField(key: "group", value: .text(g.group.name))] + conv(g.conv)
-        case .activation(.abRelu(let x, let y)):
-            if (x == 0 || x == -1) && y == 1 { return [] } // relu, abs
-            if y == 1 { return [LayerField(key: "alpha", value: .number(x))] }
-            return [LayerField(key: "a", value: .number(x)), LayerField(key: "b", value: .number(y))]
-        case .activation(.numeric(let f)): return [LayerField(key: "fn", value: .text(f.rawValue))]
-        case .activation: return []
-        case .s2Lift(let s), .so3Conv(let s):
-            return affine(s.affine) + [LayerField(key: "bandwidth_in", value: .integer(s.bandwidthIn)),
-                                       LayerField(key: "bandwidth_out", value: .integer(s.bandwidthOut)),
-                                       LayerField(key: "max_beta", value: .number(s.maxBeta))]
-        case .globalAvgPool, .groupPool, .flatten, .so3Pool: return []
+        case .number(let d): .number(d)
+        case .integer(let i): .number(Double(i))
+        case .integers(let a): .array(a.map { .number(Double($0)) })
+        case .text(let s): .string(s)
+        case .none: .null
         }
     }
 }

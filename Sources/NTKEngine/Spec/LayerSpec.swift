@@ -12,6 +12,8 @@ public enum LayerSpec: Sendable, Hashable {
     case s2Lift(SphericalConvolution)
     case so3Conv(SphericalConvolution)
     case so3Pool
+    /// φ(x) = c·x (`ScaleLayerKind`).
+    case scale(Double)
 
     /// Weight and bias scales shared by every linear layer. `bStd == nil` means no bias.
     public struct Affine: Sendable, Hashable {
@@ -52,27 +54,11 @@ public enum LayerSpec: Sendable, Hashable {
     }
 
     /// Whether this layer works on spherical signals (decides `ArchitectureSpec.backend`).
-    var isSphericalLayer: Bool {
-        switch self {
-        case .s2Lift, .so3Conv, .so3Pool: true
-        default: false
-        }
-    }
+    var isSphericalLayer: Bool { kind.isSpherical }
 
-    /// The spec's `type` string.
+    /// The spec's `type` string (for elementwise functions, the function's name).
     public var typeName: String {
-        switch self {
-        case .dense: "dense"
-        case .conv: "conv"
-        case .lift: "lift"
-        case .gconv: "gconv"
-        case .activation(let a): a.typeName
-        case .globalAvgPool: "global_avg_pool"
-        case .groupPool: "group_pool"
-        case .flatten: "flatten"
-        case .s2Lift: "s2_lift"
-        case .so3Conv: "so3_conv"
-        case .so3Pool: "so3_pool"
-        }
+        if case .activation(let a) = self { return a.typeName }
+        return kind.typeNames[0]
     }
 }

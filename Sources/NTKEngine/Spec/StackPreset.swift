@@ -32,28 +32,12 @@ public enum LayerDefaults {
     /// A new layer of `type` with the defaults; `group` is used by lift/gconv, `bandwidth` (of
     /// the features it receives) by s2_lift/so3_conv, which keep it (bandwidth_out = bandwidth_in).
     /// Returns nil for a type that has no default form (e.g. `abrelu`, which needs a and b);
-    /// a bandwidth out of range is the parser's located error (`path.bandwidth_in: …`).
+    /// a bandwidth out of range is the parser's located error (`new layer.bandwidth_in: …`;
+    /// `path` is kept for source compatibility and not used). Each type's default is its
+    /// description's `defaultLayer`.
     public static func layer(_ type: String, group: PointGroup = .c4, bandwidth: Int = 3,
                              path: String = "new layer") throws -> LayerSpec? {
-        if type == "s2_lift" || type == "so3_conv" { try LayerSpec.checkBandwidths(bandwidth, bandwidth, path: path) }
-        return switch type {
-        case "conv": .conv(convolution())
-        case "lift": .lift(LayerSpec.GroupConvolution(group: group, conv: convolution()))
-        case "gconv": .gconv(LayerSpec.GroupConvolution(group: group, conv: convolution()))
-        case "dense": .dense(denseAffine)
-        case "relu": .activation(.relu)
-        case "leaky_relu": .activation(.abRelu(a: leakyReluAlpha, b: 1))
-        case "erf": .activation(.erf)
-        case "gelu": .activation(.gelu)
-        case "identity": .activation(.identity)
-        case "global_avg_pool": .globalAvgPool
-        case "group_pool": .groupPool
-        case "flatten": .flatten
-        case "s2_lift": .s2Lift(spherical(bandwidth: bandwidth))
-        case "so3_conv": .so3Conv(spherical(bandwidth: bandwidth))
-        case "so3_pool": .so3Pool
-        default: nil
-        }
+        try LayerKinds.kind(forType: type)?.defaultLayer(group: group, bandwidth: bandwidth)
     }
 }
 

@@ -45,12 +45,7 @@ public final class GramStore: Sendable {
         }
 
         /// Canonical spec text: compact, key-sorted JSON (the name is left out: it does not change the kernel).
-        public var canonicalSpec: String {
-            var obj = spec.jsonObject
-            obj.removeValue(forKey: "name")
-            let d = (try? JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])) ?? Data()
-            return String(decoding: d, as: UTF8.self)
-        }
+        public var canonicalSpec: String { spec.canonicalJSON(withName: false) }
 
         static func digest(_ b: InputBatch) -> String {
             var h = SHA256()

@@ -145,33 +145,10 @@ public struct GramTiling: Sendable, Equatable {
             let d = Double(input.first ?? 1)
             return flops + 2 * d + 50 * Double(spec.layers.count)
         }
-        var h = input[0], w = input[1], g = 1, spatial = true
-        flops += Double(h * w) * Double(h * w) * Double(input[2])
-        for layer in spec.layers {
-            let p2 = Double(h * w) * Double(h * w)
-            switch layer {
-            case .conv, .lift, .gconv:
-                let c: LayerSpec.Convolution
-                switch layer {
-                case .lift(let gc): c = gc.conv; g = gc.group.order
-                case .gconv(let gc): c = gc.conv; g = gc.group.order
-                case .conv(let cv): c = cv
-                default: continue
-                }
-                let kh = c.filter.first ?? 1, kw = c.filter.last ?? 1
-                if c.padding == .valid { h = max(1, h - kh + 1); w = max(1, w - kw + 1) }
-                flops += Double(g) * Double(h * w) * Double(h * w) * Double(2 * (kh + kw) + 6)
-            case .activation:
-                flops += spatial ? Double(g) * p2 * 45 : 50
-            case .flatten:
-                if spatial { flops += Double(g * h * w); spatial = false }  // the diagonal t = t′ only
-            case .globalAvgPool, .groupPool:
-                if spatial { flops += Double(g) * p2; spatial = false }
-            default:
-                flops += 50
-            }
-        }
-        return flops
+        flops += Double(input[0] * input[1]) * Double(input[0] * input[1]) * Double(input[2])
+        var fold = FlopsFold(h: input[0], w: input[1], flops: flops)
+        for layer in spec.layers { layer.steps.flops(layer, into: &fold) }
+        return fold.flops
     }
 }
 

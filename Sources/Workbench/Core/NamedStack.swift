@@ -9,18 +9,35 @@ import NTKEngine
 /// `setting(_:to:layer:)` re-parses the layer through the engine before accepting an edit.
 struct NamedStack: Sendable, Hashable {
     var name: String
-    var spec: ArchitectureSpec
+    var spec: ArchitectureSpec { didSet { compiled = NamedStack.compile(spec) } }
+
+    /// The spec compiled once per change. `validation` and `shapes` are asked several times
+    /// per frame (Stack pane, views, job checks); before, each asked `Stack(spec)` again.
+    private(set) var compiled: Result<Stack, SpecError>
+
+    init(name: String, spec: ArchitectureSpec) {
+        self.name = name; self.spec = spec; self.compiled = NamedStack.compile(spec)
+    }
+
+    static func compile(_ spec: ArchitectureSpec) -> Result<Stack, SpecError> {
+        do { return .success(try Stack(spec)) } catch let e as SpecError { return .failure(e) } catch {
+            return .failure(SpecError("", "\(error)"))
+        }
+    }
+
+    /// Identity is the name and the spec (the compiled form follows from the spec).
+    static func == (a: NamedStack, b: NamedStack) -> Bool { a.name == b.name && a.spec == b.spec }
+    func hash(into h: inout Hasher) { h.combine(name); h.combine(spec) }
 
     /// nil when the engine accepts the stack, otherwise its located error.
     var validation: SpecError? {
         if spec.layers.isEmpty { return SpecError("layers", "the stack is empty; press a to add a layer") }
-        do { _ = try Stack(spec); return nil } catch let e as SpecError { return e } catch {
-            return SpecError("", "\(error)")
-        }
+        if case .failure(let e) = compiled { return e }
+        return nil
     }
 
     /// Feature shapes after each layer when valid (for the Stack pane).
-    var shapes: [FeatureShape]? { try? Stack(spec).shapes }
+    var shapes: [FeatureShape]? { try? compiled.get().shapes }
 
     /// The group of the lifted segment, if any (C1 for plain CNNs).
     var group: PointGroup? {
@@ -29,10 +46,7 @@ struct NamedStack: Sendable, Hashable {
     }
 
     /// Canonical compact JSON (sorted keys): the identity of the spec in hashes and logs.
-    var canonicalJSON: String {
-        let data = (try? JSONSerialization.data(withJSONObject: spec.jsonObject, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
+    var canonicalJSON: String { spec.canonicalJSON() }
 
     /// The editable fields of a layer, typed by the engine (`LayerSpec.editableFields`).
     static func fields(of layer: LayerSpec) -> [(key: String, value: String)] {
@@ -40,20 +54,21 @@ struct NamedStack: Sendable, Hashable {
     }
 
     /// Parses the text typed for a field into a JSON value.
-    static func jsonValue(_ text: String, forKey key: String) -> Any {
+    static func jsonValue(_ text: String, forKey key: String) -> JSONValue {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if t == "null" || t == "none" || t.isEmpty { return NSNull() }
+        if t == "null" || t == "none" || t.isEmpty { return .null }
         if key == "filter" {
             let parts = t.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(whereSeparator: { $0 == "," || $0 == "x" || $0 == "×" || $0 == " " })
             let ints = parts.compactMap { Int($0) }
             if ints.count == parts.count {
-                return ints.count == 1 ? ints.map { NSNumber(value: $0) } + ints.map { NSNumber(value: $0) } : ints.map { NSNumber(value: $0) }
+                let values = ints.map { JSONValue.number(Double($0)) }
+                return .array(ints.count == 1 ? values + values : values)
             }
-            return t
+            return .string(t)
         }
-        if key == "max_beta", ["pi", "π"].contains(t.lowercased()) { return NSNumber(value: Double.pi) }
-        if let d = Double(t) { return NSNumber(value: d) }
-        return t
+        if key == "max_beta", ["pi", "π"].contains(t.lowercased()) { return .number(Double.pi) }
+        if let d = Double(t) { return .number(d) }
+        return .string(t)
     }
 
     /// The stack with `key` of layer `index` set to `text`, validated by the engine's layer
@@ -63,13 +78,13 @@ struct NamedStack: Sendable, Hashable {
             throw CommandError("layer \(index) does not exist (the stack has \(spec.layers.count) layers)")
         }
         guard key != "type" else { throw CommandError("the layer type cannot be edited; remove the layer and add another") }
-        var obj = spec.layers[index].jsonObject
+        var obj = spec.layers[index].jsonFields
         let known = Set(obj.keys).union(["W_std", "b_std", "width", "group", "filter", "padding", "alpha", "fn"]
                                         + (obj["bandwidth_in"] != nil ? ["bandwidth_in", "bandwidth_out", "max_beta"] : []))
         guard known.contains(key) else { throw CommandError("\(spec.layers[index].typeName) has no parameter \"\(key)\"") }
         obj[key] = NamedStack.jsonValue(text, forKey: key)
         do {
-            let layer = try LayerSpec.parse(obj, path: "layers[\(index)]")
+            let layer = try LayerSpec.parse(value: .object(obj), path: "layers[\(index)]")
             var s = self
             s.spec.layers[index] = layer
             return s
@@ -89,7 +104,7 @@ enum LayerCatalog {
         do {
             if let layer = try LayerDefaults.layer(type, group: group, bandwidth: bandwidth) { return layer }
             // No default form (e.g. abrelu, tanh): the engine's parser builds it or names the problem.
-            return try LayerSpec.parse(["type": type], path: "new layer")
+            return try LayerSpec.parse(value: .object(["type": .string(type)]), path: "new layer")
         } catch let e as SpecError {
             throw CommandError("cannot add \(type): \(e)")
         }

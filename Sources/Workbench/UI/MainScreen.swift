@@ -81,26 +81,8 @@ enum StackPane {
         }
     }
 
-    /// `lift C4 3×3 circular W1.5 b0.05`.
-    static func layerSummary(_ l: LayerSpec) -> String {
-        func aff(_ a: LayerSpec.Affine) -> String {
-            "W\(NumberText.short(a.wStd))" + (a.bStd.map { " b\(NumberText.short($0))" } ?? "") + (a.width.map { " n\($0)" } ?? "")
-        }
-        func conv(_ c: LayerSpec.Convolution) -> String {
-            "\(c.filter.map(String.init).joined(separator: "×")) \(c.padding.rawValue) \(aff(c.affine))"
-        }
-        switch l {
-        case .dense(let a): return "dense \(aff(a))"
-        case .conv(let c): return "conv \(conv(c))"
-        case .lift(let g): return "lift \(g.group.name) \(conv(g.conv))"
-        case .gconv(let g): return "gconv \(g.group.name) \(conv(g.conv))"
-        case .s2Lift(let sc), .so3Conv(let sc):
-            // `so3_conv L3→3 W1.5 b0.05` (` β≤1.2` for a local filter)
-            let local = abs(sc.maxBeta - Double.pi) < 1e-12 ? "" : String(format: " β≤%.2g", sc.maxBeta)
-            return "\(l.typeName) L\(sc.bandwidthIn)→\(sc.bandwidthOut)\(local) \(aff(sc.affine))"
-        default: return l.typeName
-        }
-    }
+    /// `lift C4 3×3 circular W1.5 b0.05`: the layer description's summary.
+    static func layerSummary(_ l: LayerSpec) -> String { l.summary }
 
     static func wrap(_ text: String, width: Int, maxLines: Int) -> [String] {
         guard width > 0 else { return [] }

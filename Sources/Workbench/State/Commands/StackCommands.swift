@@ -249,9 +249,9 @@ extension AppState {
         guard PointGroup.named(name) != nil else { throw CommandError("unknown group \(name); use C1, C2, C4, D1, D2 or D4") }
         var s = stacks[i]
         var changed = 0
-        for (l, layer) in s.spec.layers.enumerated() {
-            if case .lift = layer { s = try s.setting("group", to: name, layer: l); changed += 1 }
-            if case .gconv = layer { s = try s.setting("group", to: name, layer: l); changed += 1 }
+        // Every layer whose description has a `group` field (lift, gconv).
+        for (l, layer) in s.spec.layers.enumerated() where layer.editableFields.contains(where: { $0.key == "group" }) {
+            s = try s.setting("group", to: name, layer: l); changed += 1
         }
         guard changed > 0 else { throw CommandError("\(s.name) has no lift/gconv layer to set a group on") }
         stacks[i] = s
@@ -263,10 +263,7 @@ extension AppState {
     /// layer's bandwidth_out, else the data's (L = H/2 of a [2L, 2L−1, C] input).
     func bandwidth(before at: Int, in s: NamedStack) -> Int {
         for layer in s.spec.layers[..<min(at, s.spec.layers.count)].reversed() {
-            switch layer {
-            case .s2Lift(let sc), .so3Conv(let sc): return sc.bandwidthOut
-            default: continue
-            }
+            if case .integer(let b)? = layer.editableFields.first(where: { $0.key == "bandwidth_out" })?.value { return b }
         }
         return max(1, data.inputShape[0] / 2)
     }
