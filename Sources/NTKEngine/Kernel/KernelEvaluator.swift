@@ -166,8 +166,18 @@ public struct KernelEvaluator: Sendable {
     }
 
     /// K and Θ right after the reduction layer, averaged over the relative group elements.
+    /// A `flatten` readout takes the diagonal recursion (`diagonalPair`): it reads t = t′ only.
     func reducedPair<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
                      _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace<T>) -> KernelValue {
+        if let red = stack.reduction, red.kind == .diagonal {
+            return diagonalPair(x1, x2, s1, s2, selfPair: Self.identicalInputs(x1, x2))
+        }
+        return reducedPairFromBlocks(x1, x2, s1, s2, workspace: ws)
+    }
+
+    /// `reducedPair` through whole P×P blocks (every readout; the reference for `flatten`).
+    func reducedPairFromBlocks<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+                               _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace<T>) -> KernelValue {
         inputKernel(x1, x2, workspace: ws)
         guard let red = stack.reduction else { return KernelValue(nngp: 0, ntk: 0) }
         let group = stack.group ?? .c1
