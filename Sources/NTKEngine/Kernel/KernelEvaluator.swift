@@ -55,6 +55,14 @@ public struct KernelEvaluator: Sendable {
     public let stack: Stack
     /// Largest pair block (entries) any spatial layer needs.
     let blockCapacity: Int
+    /// Mean readouts run the layers fused over rows (`RowPipeline`) when the stack fits it;
+    /// false forces the layer-by-layer route (the tests' reference).
+    var rowPipeline = true
+    /// The pipeline's rings may use this many blocks per channel (1: ≤ 3 blocks per worker;
+    /// the tests allow 2 so tiny images, where the rings outweigh a block, take it too).
+    var rowPipelineArenaBlocks = 1 {
+        didSet { precondition((1...2).contains(rowPipelineArenaBlocks), "the workspace holds at most 2 blocks per ring buffer") }
+    }
 
     public init(stack: Stack) throws {
         if stack.isSpherical {
@@ -197,6 +205,12 @@ public struct KernelEvaluator: Sendable {
         var sumK = 0.0, sumT = 0.0
         for (si, s) in elements.enumerated() where weight[si] > 0 {
             let same = selfInput && s == .identity
+            if red.kind == .mean, rowPipeline,
+               let pipe = RowPipeline<T>(self, s: s, s1, s2, selfPair: same, workspace: ws) {
+                let r = pipe.run()
+                sumK += weight[si] * r.k / Double(r.count); sumT += weight[si] * r.theta / Double(r.count)
+                continue
+            }
             let r = spatialBlock(s: s, s1, s2, selfPair: same, workspace: ws, capture: nil)
             let (k, th, dims) = (r.k, r.theta, r.dims)
             let p1 = dims[0] * dims[1], p2 = dims[2] * dims[3]
