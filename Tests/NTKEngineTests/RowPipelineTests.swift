@@ -2,7 +2,7 @@ import XCTest
 @testable import NTKEngine
 
 /// The layers fused over rows (`RowPipeline`, issue 10 round three) against the
-/// layer-by-layer route (`rowPipeline = false`: whole blocks through `spatialBlock`), which
+/// layer-by-layer route (`rowPipeline = .never`: whole blocks through `spatialBlock`), which
 /// NaiveGroupKernelTests/ReferenceTests tie to independent evaluations. The pipeline does the
 /// same arithmetic in another order of rows and sums with the same partial sums, so float64
 /// results must agree to rounding (asserted ≤ 1e-15; bit-equal in practice). Edge cases:
@@ -47,9 +47,9 @@ final class RowPipelineTests: XCTestCase {
         var rng = TestRNG(41)
         for (name, json, taken) in Self.cases {
             var ev = try KernelEvaluator(spec: try spec(json))
-            ev.rowPipelineArenaBlocks = 2
+            ev.rowPipeline = .always
             var ref = ev
-            ref.rowPipeline = false
+            ref.rowPipeline = .never
             let xs = (0..<3).map { _ in rng.normals(ev.inputSize) }
             let ws = ev.makeWorkspace(Double.self)
             for i in 0..<3 {

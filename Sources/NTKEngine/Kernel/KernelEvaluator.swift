@@ -55,14 +55,18 @@ public struct KernelEvaluator: Sendable {
     public let stack: Stack
     /// Largest pair block (entries) any spatial layer needs.
     let blockCapacity: Int
-    /// Mean readouts run the layers fused over rows (`RowPipeline`) when the stack fits it;
-    /// false forces the layer-by-layer route (the tests' reference).
-    var rowPipeline = true
-    /// The pipeline's rings may use this many blocks per channel (1: ≤ 3 blocks per worker;
-    /// the tests allow 2 so tiny images, where the rings outweigh a block, take it too).
-    var rowPipelineArenaBlocks = 1 {
-        didSet { precondition((1...2).contains(rowPipelineArenaBlocks), "the workspace holds at most 2 blocks per ring buffer") }
+    /// When mean readouts run the layers fused over rows (`RowPipeline`).
+    enum RowPipelineMode: Sendable {
+        /// Blocks of ≥ 2 MiB (K; 32×32 float64 is 8 MiB), rings within one block per channel
+        /// (≤ 3 blocks per worker). Smaller blocks stay in L2 layer by layer, and measured
+        /// ≈ 4 % slower through the pipeline (16×16 float64, BENCHMARKS.md).
+        case auto
+        /// Any block size, rings within two blocks per channel (the tests: tiny images).
+        case always
+        /// Layer by layer (`spatialBlock`; the tests' reference).
+        case never
     }
+    var rowPipeline = RowPipelineMode.auto
 
     public init(stack: Stack) throws {
         if stack.isSpherical {
@@ -205,7 +209,7 @@ public struct KernelEvaluator: Sendable {
         var sumK = 0.0, sumT = 0.0
         for (si, s) in elements.enumerated() where weight[si] > 0 {
             let same = selfInput && s == .identity
-            if red.kind == .mean, rowPipeline,
+            if red.kind == .mean, rowPipeline != .never,
                let pipe = RowPipeline<T>(self, s: s, s1, s2, selfPair: same, workspace: ws) {
                 let r = pipe.run()
                 sumK += weight[si] * r.k / Double(r.count); sumT += weight[si] * r.theta / Double(r.count)

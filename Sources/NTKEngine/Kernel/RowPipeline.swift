@@ -42,12 +42,16 @@ final class RowPipeline<T: KernelFloat> {
     /// Calls of each stage's `outputRow` so far (the clock of `lastUse`).
     var calls: [Int] = []
     let k0: UnsafePointer<T>
+    /// Σ K and Σ Θ over the last layer's block (`run`).
+    var sumK = PhaseSum(total: 0), sumT = PhaseSum(total: 0)
 
     /// nil when the stack or the workspace does not fit the pipeline (see the type's doc).
     init?(_ ev: KernelEvaluator, s: Matrix2, _ s1: SelfKernel, _ s2: SelfKernel, selfPair: Bool, workspace ws: Workspace<T>) {
         let ops = ev.stack.spatial
         let shape = ev.stack.spec.inputShape
         var dims = [shape[0], shape[1], shape[0], shape[1]]
+        let always = ev.rowPipeline == .always
+        guard always || dims.reduce(1, *) * MemoryLayout<T>.stride >= 2 << 20 else { return nil }
         var st: [Stage] = []
         var oi = 0
         while oi < ops.count {
@@ -78,11 +82,11 @@ final class RowPipeline<T: KernelFloat> {
         // Arena: bufs[2] for K, bufs[3] for Θ (each 2 blocks allocated; at most one block used
         // by default, and bufs[0], bufs[1] untouched, so a worker keeps ≤ 3 blocks resident
         // with k0). Per stage its ring, then the row buffers. Bounds: every offset below is
-        // < `need` ≤ rowPipelineArenaBlocks (≤ 2) · capacity, the size of bufs[2] and bufs[3].
+        // < `need` ≤ 2 · capacity (`.always`; else 1), the size of bufs[2] and bufs[3].
         // (32×32, 4 circular 3×3 layers: need ≈ 0.6 block; ≈ Σ slots / H blocks in general.)
         var need = 0
         for (l, g) in st.enumerated() { need += slots[l] * g.midRow + g.outRow }
-        guard need <= ev.rowPipelineArenaBlocks * ws.capacity else { return nil }
+        guard need <= (always ? 2 : 1) * ws.capacity else { return nil }
         var off = 0
         for (l, g) in st.enumerated() {
             ringK.append(ws.bufs[2] + off); ringT.append(ws.bufs[3] + off)
@@ -127,13 +131,9 @@ final class RowPipeline<T: KernelFloat> {
     /// `KernelEvaluator.sum` would over the whole block) and the block's entry count.
     func run() -> (k: Double, theta: Double, count: Int) {
         let n = stages.count, g = stages[n - 1]
-        var sk = PhaseSum(total: g.outRows * g.outRow), st = PhaseSum(total: g.outRows * g.outRow)
-        for i in 0..<g.outRows {
-            outputRow(n - 1, i)
-            sk.add(rowK[n - 1], g.outRow)
-            st.add(rowT[n - 1], g.outRow)
-        }
-        return (sk.value, st.value, g.outRows * g.outRow)
+        sumK = PhaseSum(total: g.outRows * g.outRow); sumT = sumK
+        for i in 0..<g.outRows { outputRow(n - 1, i) }
+        return (sumK.value, sumT.value, g.outRows * g.outRow)
     }
 
     /// Stage l's output row i into rowK[l], rowT[l]: its ring rows (computed when missing),
@@ -164,6 +164,8 @@ final class RowPipeline<T: KernelFloat> {
                     for e in 0..<g.outSlab { let v = kSlab[e]; tSlab[e] = a * v + kw2 * tSlab[e] + beta; kSlab[e] = kw2 * v + b2 }
                 }
                 g.act?.applyRow(i * g.outCols + x, k: kSlab, theta: tSlab, cols: g.outSlab)
+                // The last layer's slab is summed while it is in L1 (rows arrive in order).
+                if l == stages.count - 1 { sumK.add(kSlab, g.outSlab); sumT.add(tSlab, g.outSlab) }
             }
         }
     }
