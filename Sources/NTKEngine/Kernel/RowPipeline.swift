@@ -215,9 +215,17 @@ struct PhaseSum {
         var i = 0
         // Until the global position is a multiple of 4, one at a time.
         while i < n && pos % 4 != 0 && pos < body { addOne(Double(p[i])); i += 1 }
-        while i + 4 <= n && pos + 4 <= body {
-            a0 += Double(p[i]); a1 += Double(p[i + 1]); a2 += Double(p[i + 2]); a3 += Double(p[i + 3])
-            i += 4; pos += 4
+        if pos < body {
+            // The aligned run, with the partial sums in locals (registers) — `KernelEvaluator.sum`'s loop.
+            let m = min(n - i, body - pos) / 4 * 4
+            var b0 = a0, b1 = a1, b2 = a2, b3 = a3
+            var j = i
+            while j < i + m {
+                b0 += Double(p[j]); b1 += Double(p[j + 1]); b2 += Double(p[j + 2]); b3 += Double(p[j + 3])
+                j += 4
+            }
+            a0 = b0; a1 = b1; a2 = b2; a3 = b3
+            i += m; pos += m
         }
         while i < n { addOne(Double(p[i])); i += 1 }
     }
