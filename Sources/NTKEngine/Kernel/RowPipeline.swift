@@ -121,7 +121,8 @@ final class RowPipeline<T: KernelFloat> {
         for i in 0..<stages[n - 1].outRows { pull(n - 1, i) }
         lastUse = last
         slots = (0..<n).map { l in
-            var most = 1
+            // At least the distinct rows one output row reads, whatever the dry run says.
+            var most = min(stages[l].plan.kh, stages[l].plan.inRows)
             for t in 0..<clock[l] { most = max(most, first[l].indices.filter { first[l][$0] >= 0 && first[l][$0] <= t && last[l][$0] >= t }.count) }
             return most
         }
