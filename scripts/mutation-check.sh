@@ -17,6 +17,9 @@ mutations=(
   "Sources/NTKEngine/Kernel/WindowSum.swift|acc += src[p.offset[j] + i2 * n3 + u]|acc += src[p.offset[j] + i2 * n3 + (u + 1) % n3]|CircularWrapTests"
   "Sources/NTKEngine/Kernel/WindowSum.swift|r * inRow >= i0 * outRow|r * inRow >= 0 * outRow|CircularWrapTests"
   "Sources/NTKEngine/Kernel/KernelEvaluator.swift|if j < i { weight[j] += 1; weight[i] = 0 }|if j < i { weight[j] += 0; weight[i] = 0 }|SelfPairSavingTests"
+  "Sources/NTKEngine/Kernel/RowPipeline.swift|tSlab[e] = a * v + kw2 * tSlab[e] + beta|tSlab[e] = a * v + kw2 * tSlab[e] + beta + beta|RowPipelineTests"
+  "Sources/NTKEngine/Kernel/RowPipeline.swift|last[l][r] = now|last[l][r] = first[l][r]|RowPipelineTests"
+  "Sources/NTKEngine/Kernel/DiagonalRecursion.swift|r = act.dual(k: selfPair ? v1[t] : k[t], v1: v1[t], v2: v2[t])|r = act.dual(k: selfPair ? v1[t] : k[t], v1: v1[t], v2: v1[t])|DiagonalRecursionTests"
 )
 caught=0; missed=0
 for m in "${mutations[@]}"; do

@@ -55,6 +55,18 @@ public struct KernelEvaluator: Sendable {
     public let stack: Stack
     /// Largest pair block (entries) any spatial layer needs.
     let blockCapacity: Int
+    /// When mean readouts run the layers fused over rows (`RowPipeline`).
+    enum RowPipelineMode: Sendable {
+        /// Blocks of ≥ 2 MiB (K; 32×32 float64 is 8 MiB), rings within one block per channel
+        /// (≤ 3 blocks per worker). Smaller blocks stay in L2 layer by layer, and measured
+        /// ≈ 4 % slower through the pipeline (16×16 float64, BENCHMARKS.md).
+        case auto
+        /// Any block size, rings within two blocks per channel (the tests: tiny images).
+        case always
+        /// Layer by layer (`spatialBlock`; the tests' reference).
+        case never
+    }
+    var rowPipeline = RowPipelineMode.auto
 
     public init(stack: Stack) throws {
         if stack.isSpherical {
@@ -166,8 +178,18 @@ public struct KernelEvaluator: Sendable {
     }
 
     /// K and Θ right after the reduction layer, averaged over the relative group elements.
+    /// A `flatten` readout takes the diagonal recursion (`diagonalPair`): it reads t = t′ only.
     func reducedPair<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
                      _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace<T>) -> KernelValue {
+        if let red = stack.reduction, red.kind == .diagonal {
+            return diagonalPair(x1, x2, s1, s2, selfPair: Self.identicalInputs(x1, x2))
+        }
+        return reducedPairFromBlocks(x1, x2, s1, s2, workspace: ws)
+    }
+
+    /// `reducedPair` through whole P×P blocks (every readout; the reference for `flatten`).
+    func reducedPairFromBlocks<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
+                               _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace<T>) -> KernelValue {
         inputKernel(x1, x2, workspace: ws)
         guard let red = stack.reduction else { return KernelValue(nngp: 0, ntk: 0) }
         let group = stack.group ?? .c1
@@ -187,6 +209,12 @@ public struct KernelEvaluator: Sendable {
         var sumK = 0.0, sumT = 0.0
         for (si, s) in elements.enumerated() where weight[si] > 0 {
             let same = selfInput && s == .identity
+            if red.kind == .mean, rowPipeline != .never,
+               let pipe = RowPipeline<T>(self, s: s, s1, s2, selfPair: same, workspace: ws) {
+                let r = pipe.run()
+                sumK += weight[si] * r.k / Double(r.count); sumT += weight[si] * r.theta / Double(r.count)
+                continue
+            }
             let r = spatialBlock(s: s, s1, s2, selfPair: same, workspace: ws, capture: nil)
             let (k, th, dims) = (r.k, r.theta, r.dims)
             let p1 = dims[0] * dims[1], p2 = dims[2] * dims[3]
