@@ -308,7 +308,7 @@ struct QM9Command: ParsableCommand {
         defer { reporter?.stop() }
         let rows = try QM9LearningCurve.run(molecules: molecules, configuration: config, progress: progress)
         reporter?.stop()
-        for line in QM9CurveReport.table(rows) { print(line) }
+        for line in QM9CurveReport.table(rows, extraModels: config.additionalModels.map(\.name)) { print(line) }
         print(QM9CurveReport.timing(rows) + String(format: "; whole curve %.1f s", Date().timeIntervalSince(t1)))
         if paper { print(QM9LearningCurve.csv(rows), terminator: "") }
         let fig = Self.figure(rows, so3Label: paper ? "SO(3) 6→3→3 erf" : q.modelText, extraModels: config.additionalModels.map(\.name),
@@ -322,11 +322,12 @@ struct QM9Command: ParsableCommand {
     /// MAE vs training size (log–log): composition, SO(3) Θ/K (labelled `so3Label`), MLP Θ/K and
     /// Θ/K of every extra model.
     static func figure(_ rows: [QM9LearningCurve.Row], so3Label: String, extraModels: [String], title: String) -> LinePlotFigure {
-        let extra = extraModels.flatMap { m in [("\(m) NTK", m, "ntk"), ("\(m) NNGP", m, "nngp")] }
         var series: [Series] = []
-        for (label, model, kernel) in QM9CurveReport.series + extra {
+        for (label, model, kernel) in QM9CurveReport.series + QM9CurveReport.extraSeries(extraModels) {
             let p = QM9CurveReport.points(rows, model: model, kernel: kernel)
-            let name = model == "so3" ? label.replacingOccurrences(of: "SO(3)", with: so3Label) : label
+            // "MLP" alone would be ambiguous next to the paper's MLP on spherical features.
+            let name = model == "so3" ? label.replacingOccurrences(of: "SO(3)", with: so3Label)
+                : model == "mlp" && !extraModels.isEmpty ? "invariant " + label : label
             series.append(Series(name: name, xs: p.map { Double($0.trainSize) }, ys: p.map(\.maeMeV), connected: true))
         }
         return LinePlotFigure(series: series, xAxis: Axis(label: "training molecules", scale: .log),

@@ -169,16 +169,17 @@ extension QM9Command {
             }
             return
         }
+        let extra = models.dropFirst(2).map(\.name)
         for s in runner.seeds {
             print("seed \(s):")
-            for line in QM9CurveReport.table(rows.filter { $0.seed == s }) { print(line) }
+            for line in QM9CurveReport.table(rows.filter { $0.seed == s }, extraModels: extra) { print(line) }
         }
         let mean = QM9StoreRun.seedMean(rows)
         print("mean over seeds \(runner.seeds):")
-        for line in QM9CurveReport.table(mean) { print(line) }
+        for line in QM9CurveReport.table(mean, extraModels: extra) { print(line) }
         print(String(format: "%@; whole command %.1f s", QM9CurveReport.timing(rows), Date().timeIntervalSince(t0)))
         print(QM9StoreRun.csv(rows), terminator: "")
-        let fig = Self.figure(mean, so3Label: paper ? "SO(3) 6→3→3 erf" : q.modelText, extraModels: models.dropFirst(2).map(\.name),
+        let fig = Self.figure(mean, so3Label: paper ? "SO(3) 6→3→3 erf" : q.modelText, extraModels: extra,
                               title: "QM9 U0 MAE, \(q.source == .qm9 ? "QM9" : "synthetic")\(paper ? " (paper settings)" : ""), test \(testSize), mean of \(runner.seeds.count) seeds")
         try writeFigure(fig, csv: QM9StoreRun.csv(rows), to: out, name: "qm9")
         if let bad = rows.first(where: { !$0.maeMeV.isFinite }) {

@@ -105,14 +105,32 @@ enum QM9CurveReport {
         rows.filter { $0.model == model && $0.kernel == kernel }.sorted { $0.trainSize < $1.trainSize }
     }
 
-    /// The MAE table (meV): one line per training size, one column per series.
-    static func table(_ rows: [QM9LearningCurve.Row]) -> [String] {
+    /// How an extra model (`--paper-models`) is named in tables and legends: the CLI names are
+    /// terse, a reader of the figure should not need the help text to know what they are.
+    static func displayName(_ model: String) -> String {
+        switch model {
+        case "so3-relu": "SO(3) 6→3→3 relu"
+        case "mlp-spherical": "MLP-spherical"
+        default: model
+        }
+    }
+
+    /// NTK and NNGP series of the extra models, after the standard ones.
+    static func extraSeries(_ models: [String]) -> [(String, String, String)] {
+        models.flatMap { m in [("\(displayName(m)) NTK", m, "ntk"), ("\(displayName(m)) NNGP", m, "nngp")] }
+    }
+
+    /// The MAE table (meV): one line per training size, one column per series (the standard
+    /// ones, then NTK and NNGP of each of `extraModels`).
+    static func table(_ rows: [QM9LearningCurve.Row], extraModels: [String] = []) -> [String] {
         let sizes = Array(Set(rows.map(\.trainSize))).sorted()
-        var lines = ["train " + series.map { $0.0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " ")]
+        let series = series + extraSeries(extraModels)
+        let width = max(12, series.map { $0.0.count }.max() ?? 0)
+        var lines = ["train " + series.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) }.joined(separator: " ")]
         for n in sizes {
             let cells = series.map { s -> String in
                 let v = rows.first { $0.model == s.1 && $0.kernel == s.2 && $0.trainSize == n }?.maeMeV
-                return (v.map { String(format: "%.1f", $0) } ?? "–").padding(toLength: 12, withPad: " ", startingAt: 0)
+                return (v.map { String(format: "%.1f", $0) } ?? "–").padding(toLength: width, withPad: " ", startingAt: 0)
             }
             lines.append(String(format: "%5d ", n) + cells.joined(separator: " "))
         }

@@ -1,5 +1,5 @@
 import XCTest
-import NTKEngine
+@testable import NTKEngine
 import Plotting
 @testable import Workbench
 
@@ -104,5 +104,23 @@ final class QM9ViewTests: XCTestCase {
         XCTAssertThrowsError(try QM9Choice(source: .qm9).molecules(cacheDirectory: empty)) { e in
             XCTAssertTrue("\(e)".contains("make data"), "\(e)")
         }
+    }
+    /// The text table names every model that was run: before, the extra models of
+    /// `--paper-models` (the relu variant, the paper's MLP baseline) were only in the CSV.
+    func testTableHasAColumnPairPerExtraModel() {
+        func row(_ m: String, _ k: String, _ n: Int, _ v: Double) -> QM9LearningCurve.Row {
+            QM9LearningCurve.Row(model: m, kernel: k, trainSize: n, testSize: 5, maeMeV: v, gramSeconds: 0, centreAtoms: 9)
+        }
+        let rows = [row("composition", "-", 10, 900), row("so3", "ntk", 10, 400), row("so3", "nngp", 10, 410),
+                    row("mlp", "ntk", 10, 420), row("mlp", "nngp", 10, 430),
+                    row("so3-relu", "ntk", 10, 401.25), row("so3-relu", "nngp", 10, 402.5),
+                    row("mlp-spherical", "ntk", 10, 800.75)]
+        let lines = QM9CurveReport.table(rows, extraModels: ["so3-relu", "mlp-spherical"])
+        XCTAssertEqual(lines.count, 2)
+        let header = lines[0].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        XCTAssertTrue(header.hasSuffix("SO(3) 6→3→3 relu NTK SO(3) 6→3→3 relu NNGP MLP-spherical NTK MLP-spherical NNGP"), header)
+        let cells = lines[1].split(separator: " ").map(String.init)
+        XCTAssertEqual(cells, ["10", "900.0", "400.0", "410.0", "420.0", "430.0", "401.2", "402.5", "800.8", "–"])
+        XCTAssertEqual(QM9CurveReport.table(rows)[0].split(separator: " ").count, 10, "without extras: train, composition and four two-word labels")
     }
 }
