@@ -4,7 +4,7 @@
 # FAILURE, and restores the file (also on Ctrl-C / error). Prints "mutations: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-restore() { git checkout -q -- Sources/NTKEngine 2>/dev/null || true; }
+restore() { git checkout -q -- Sources/NTKEngine Sources/CKernelMath 2>/dev/null || true; }
 trap restore EXIT INT TERM
 
 # file | exact text | replacement | tests that must fail
@@ -20,6 +20,10 @@ mutations=(
   "Sources/NTKEngine/Kernel/RowPipeline.swift|tSlab[e] = a * v + kw2 * tSlab[e] + beta|tSlab[e] = a * v + kw2 * tSlab[e] + beta + beta|RowPipelineTests"
   "Sources/NTKEngine/Kernel/RowPipeline.swift|last[l][r] = now|last[l][r] = first[l][r]|RowPipelineTests"
   "Sources/NTKEngine/Kernel/DiagonalRecursion.swift|r = act.dual(k: selfPair ? v1[t] : k[t], v1: v1[t], v2: v2[t])|r = act.dual(k: selfPair ? v1[t] : k[t], v1: v1[t], v2: v1[t])|DiagonalRecursionTests"
+  "Sources/NTKEngine/Kernel/SlicePipeline.swift|if mirror > mine { weight = 2 }|if mirror > mine { weight = 1 }|SlicePipelineTests"
+  "Sources/NTKEngine/Kernel/SlicePipeline.swift|row[w + j] = row[j]|row[w + j] = row[w - 1 - j]|SlicePipelineTests"
+  "Sources/NTKEngine/Kernel/SlicePipeline.swift|u: (ty + dy) * 2 * w + dx|u: (ty + dy) * 2 * w|SlicePipelineTests"
+  "Sources/CKernelMath/include/CKernelMath.h|p = ENTK_FMA(p, z, 0.16666673576687638f)|p = ENTK_FMA(p, z, 0.16676673576687638f)|ReluDualAccuracyTests"
 )
 caught=0; missed=0
 for m in "${mutations[@]}"; do

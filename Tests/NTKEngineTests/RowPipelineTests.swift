@@ -48,6 +48,8 @@ final class RowPipelineTests: XCTestCase {
         for (name, json, taken) in Self.cases {
             var ev = try KernelEvaluator(spec: try spec(json))
             ev.rowPipeline = .always
+            // The all-circular cases would take the slice route (`SlicePipelineTests`) on both sides.
+            ev.slicePath = false
             var ref = ev
             ref.rowPipeline = .never
             let xs = (0..<3).map { _ in rng.normals(ev.inputSize) }

@@ -66,6 +66,122 @@ static inline __attribute__((always_inline)) entk_float16 entk_muladd_f16(entk_f
 #endif
 }
 
+// The slice route's fused rows for Float (`SliceRunner.reluRow` / `erfRow`, issue 10 round
+// four), in C so that everything inlines (in Swift the Float specialisation left the angle
+// functions as out-of-line calls with SIMD16 arguments on the stack), 32 lanes (two zmm) at a
+// time: two independent dependency chains. Per vector of lanes: the t_y taps
+// Σ_j mid_j[i] in order, the affine map (Θ′ = a·ΣK + kw2·ΣΘ + β, or a·ΣK + β on the first
+// layer; K′ = kw2·ΣK + b2), the clamp and the dual — the expressions of
+// `BlockActivation.reluKernel` / `erfKernel` and of `VectorMath.reluAngle` / `asinAngle` /
+// `asinPoly`, in the same order with the same fused multiply-adds, so results are the same
+// bit for bit. FP contraction is off below: every `a*b + c` rounds twice, as in Swift.
+// Comparisons give lane masks of −1/0; ENTK_SELECT blends by those bits.
+typedef float entk_float32 __attribute__((ext_vector_type(32)));
+typedef int entk_int32 __attribute__((ext_vector_type(32)));
+
+#pragma clang fp contract(off)
+#if defined(__FMA__)
+#define ENTK_FMA(a, b, c) __builtin_elementwise_fma((a), (b), (__typeof__(a))(c))
+#else
+#define ENTK_FMA(a, b, c) ((a) * (b) + (c))
+#endif
+#define ENTK_SELECT(F, I, m, a, b) ((F)(((I)(m) & (I)(a)) | (~(I)(m) & (I)(b))))
+
+#define ENTK_POLY_F(F, S) \
+static inline __attribute__((always_inline)) F entk_asin_poly_##S(F x) { \
+    F z = x * x; \
+    F p = 0.08429820192680718f; \
+    p = ENTK_FMA(p, z, -0.04761474777301197f); p = ENTK_FMA(p, z, 0.047878790478741315f); \
+    p = ENTK_FMA(p, z, 0.025548843194940517f); p = ENTK_FMA(p, z, 0.04506449315956714f); \
+    p = ENTK_FMA(p, z, 0.07498651663292173f); p = ENTK_FMA(p, z, 0.16666673576687638f); \
+    return ENTK_FMA(x * z, p, x); \
+}
+
+// PI is Swift's `.pi` of the type (Float.pi is 0x1.921fb4p1, rounded toward zero).
+#define ENTK_ANGLES(F, I, S, PI, HALF_PI, RSQRT2) \
+static inline __attribute__((always_inline)) void entk_relu_angle_##S(F c, F *theta, F *sinv) { \
+    F one = 1; \
+    F s = __builtin_elementwise_sqrt((one - c) * (one + c)); \
+    F a = ENTK_SELECT(F, I, c < 0, -c, c); \
+    I small = a <= RSQRT2; \
+    F asin = entk_asin_poly_##S(ENTK_SELECT(F, I, small, c, s)); \
+    F upper = ENTK_SELECT(F, I, c < 0, (F)(PI) - asin, asin); \
+    *theta = ENTK_SELECT(F, I, small, (F)(HALF_PI) - asin, upper); \
+    *sinv = s; \
+} \
+static inline __attribute__((always_inline)) void entk_asin_angle_##S(F c, F *asin, F *root) { \
+    F one = 1; \
+    F s = __builtin_elementwise_sqrt((one - c) * (one + c)); \
+    F a = ENTK_SELECT(F, I, c < 0, -c, c); \
+    I small = a <= RSQRT2; \
+    F p = entk_asin_poly_##S(ENTK_SELECT(F, I, small, c, s)); \
+    F big = ENTK_SELECT(F, I, c < 0, p - (F)(HALF_PI), (F)(HALF_PI) - p); \
+    *asin = ENTK_SELECT(F, I, small, p, big); \
+    *root = s; \
+}
+
+// Rows: n entries from i = 0 in vectors of F; returns how many were done (a multiple of the
+// lane count; the caller finishes the rest). `kTaps[j]`, `tTaps[j]` are the tap rows.
+#define ENTK_ROWS(F, I, T, S) \
+static inline __attribute__((always_inline)) F entk_load_##S(const T *p) { F v; __builtin_memcpy(&v, p, sizeof v); return v; } \
+static inline __attribute__((always_inline)) void entk_store_##S(T *p, F v) { __builtin_memcpy(p, &v, sizeof v); } \
+static inline __attribute__((always_inline)) F entk_taps_##S(const T *const *taps, long m, long i) { \
+    F acc = entk_load_##S(taps[0] + i); \
+    for (long j = 1; j < m; j++) acc = acc + entk_load_##S(taps[j] + i); \
+    return acc; \
+} \
+static inline __attribute__((always_inline)) F entk_clamp_##S(F x) { \
+    F one = 1, mone = -1; \
+    x = ENTK_SELECT(F, I, x > one, one, x); \
+    return ENTK_SELECT(F, I, x < mone, mone, x); \
+} \
+static inline long entk_relu_row_##S(const T *const *kTaps, const T *const *tTaps, long m, int first, \
+    T kw2, T b2, T a, T beta, T sumSq, T c1, const T *s1, const T *is1, const T *s2, const T *is2, T *k, T *t, long n) { \
+    const long lanes = (long)(sizeof(F) / sizeof(T)); \
+    long i = 0; \
+    for (; i + lanes <= n; i += lanes) { \
+        F sk = entk_taps_##S(kTaps, m, i); \
+        F tv = first ? a * sk + beta : a * sk + kw2 * entk_taps_##S(tTaps, m, i) + beta; \
+        F kv = kw2 * sk + b2; \
+        F c = entk_clamp_##S(kv * entk_load_##S(is1 + i) * entk_load_##S(is2 + i)); \
+        F th, sn; \
+        entk_relu_angle_##S(c, &th, &sn); \
+        F dot = sumSq - c1 * th; \
+        F amp = c1 * entk_load_##S(s1 + i) * sn; \
+        entk_store_##S(k + i, amp * entk_load_##S(s2 + i) + dot * kv); \
+        entk_store_##S(t + i, tv * dot); \
+    } \
+    return i; \
+} \
+static inline long entk_erf_row_##S(const T *const *kTaps, const T *const *tTaps, long m, int first, \
+    T kw2, T b2, T a, T beta, T floor, const T *sp1, const T *isp1, const T *sp2, const T *isp2, T *k, T *t, long n) { \
+    const long lanes = (long)(sizeof(F) / sizeof(T)); \
+    long i = 0; \
+    for (; i + lanes <= n; i += lanes) { \
+        F sk = entk_taps_##S(kTaps, m, i); \
+        F tv = first ? a * sk + beta : a * sk + kw2 * entk_taps_##S(tTaps, m, i) + beta; \
+        F kv = kw2 * sk + b2; \
+        F two = 2; \
+        F c = entk_clamp_##S(kv * (two * entk_load_##S(isp1 + i)) * entk_load_##S(isp2 + i)); \
+        F as, root; \
+        entk_asin_angle_##S(c, &as, &root); \
+        entk_store_##S(k + i, (T)(2 / 3.141592653589793) * as); \
+        F den = root * entk_load_##S(sp1 + i) * entk_load_##S(sp2 + i); \
+        F fl = floor; \
+        den = ENTK_SELECT(F, I, den < fl, fl, den); \
+        entk_store_##S(t + i, tv * ((T)(4 / 3.141592653589793) / den)); \
+    } \
+    return i; \
+}
+
+// Float only: for Double the Swift loop measured faster (BENCHMARKS.md, round four); the f16
+// polynomial is also `VectorMath.asinPoly(SIMD16<Float>)`'s, so its coefficients live here once.
+ENTK_POLY_F(entk_float16, f16)
+ENTK_POLY_F(entk_float32, f32)
+ENTK_ANGLES(entk_float32, entk_int32, f32, 0x1.921fb4p+1f, 0x1.921fb4p+0f, 0.70710677f)
+ENTK_ROWS(entk_float32, entk_int32, float, f32)
+#pragma clang fp contract(on)
+
 /// 1 when this translation unit was compiled with FMA (for diagnostics and tests).
 int entk_kernel_math_has_fma(void);
 

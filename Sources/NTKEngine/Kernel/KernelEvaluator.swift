@@ -27,6 +27,8 @@ final class Workspace<T: KernelFloat> {
     var bufs: [UnsafeMutablePointer<T>]
     /// The two inputs converted to T (for the input-kernel gemm).
     var x1: [T] = [], x2: [T] = []
+    /// The slice route's buffers (`SliceRunner`), made on first use.
+    var slices: SliceRunner<T>?
     init(capacity: Int) {
         self.capacity = max(capacity, 1)
         k0 = .allocate(capacity: self.capacity)
@@ -67,6 +69,12 @@ public struct KernelEvaluator: Sendable {
         case never
     }
     var rowPipeline = RowPipelineMode.auto
+    /// The slice route (`SlicePipeline.swift`) when the stack allows it (all-circular spatial
+    /// layers with odd filters, a mean readout); nil otherwise.
+    let slicePlan: SlicePlan?
+    /// Whether mean readouts take the slice route when `slicePlan` exists (the tests turn it
+    /// off to compare with the block routes).
+    var slicePath = true
 
     public init(stack: Stack) throws {
         if stack.isSpherical {
@@ -79,6 +87,7 @@ public struct KernelEvaluator: Sendable {
         } else {
             blockCapacity = 1
         }
+        slicePlan = SlicePlan(stack)
     }
 
     public init(spec: ArchitectureSpec) throws { try self.init(stack: try Stack(spec)) }
@@ -190,7 +199,6 @@ public struct KernelEvaluator: Sendable {
     /// `reducedPair` through whole P×P blocks (every readout; the reference for `flatten`).
     func reducedPairFromBlocks<T: KernelFloat>(_ x1: UnsafeBufferPointer<Double>, _ x2: UnsafeBufferPointer<Double>,
                                _ s1: SelfKernel, _ s2: SelfKernel, workspace ws: Workspace<T>) -> KernelValue {
-        inputKernel(x1, x2, workspace: ws)
         guard let red = stack.reduction else { return KernelValue(nngp: 0, ntk: 0) }
         let group = stack.group ?? .c1
         // flatten reads the diagonal t = t′ at r = r′, i.e. only s = identity.
@@ -207,6 +215,17 @@ public struct KernelEvaluator: Sendable {
             }
         }
         var sumK = 0.0, sumT = 0.0
+        if red.kind == .mean, slicePath, let plan = slicePlan {
+            let runner = ws.slices ?? SliceRunner<T>(plan)
+            ws.slices = runner
+            runner.prepare(x1, x2, s1, s2)
+            for (si, s) in elements.enumerated() where weight[si] > 0 {
+                let r = runner.sum(s: s, selfPair: selfInput && s == .identity)
+                sumK += weight[si] * r.k / Double(r.count); sumT += weight[si] * r.theta / Double(r.count)
+            }
+            return KernelValue(nngp: sumK / Double(elements.count), ntk: sumT / Double(elements.count))
+        }
+        inputKernel(x1, x2, workspace: ws)
         for (si, s) in elements.enumerated() where weight[si] > 0 {
             let same = selfInput && s == .identity
             if red.kind == .mean, rowPipeline != .never,

@@ -1,3 +1,4 @@
+import CKernelMath
 import COpenBLAS
 
 /// The element type of the pair recursion's hot loops: Double (default, exact to ~1e-15) or
@@ -17,10 +18,29 @@ public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable 
     static func vsqrt(_ x: Vector) -> Vector
     /// Lane-wise clamp into [−1, 1].
     static func clampUnit(_ x: Vector) -> Vector
+    /// The slice route's fused rows (`CKernelMath.h`, `entk_relu_row_*` / `entk_erf_row_*`):
+    /// returns how many of the n entries were done (the rest is the caller's).
+    static func reluRow(_ r: SliceRow<Self>, sumSq: Self, c1: Self) -> Int
+    static func erfRow(_ r: SliceRow<Self>) -> Int
+}
+
+/// One row of the slice route for the C kernels: the t_y tap rows of K and Θ, the affine map,
+/// the variance tables (point 1 at t, point 2 at S·(t + d)) and the output rows.
+public struct SliceRow<T: KernelFloat> {
+    let kTaps: UnsafePointer<UnsafePointer<T>?>, tTaps: UnsafePointer<UnsafePointer<T>?>, m: Int
+    let first: Bool
+    let kw2: T, b2: T, a: T, beta: T
+    let s1: UnsafePointer<T>, is1: UnsafePointer<T>, s2: UnsafePointer<T>, is2: UnsafePointer<T>
+    let k: UnsafeMutablePointer<T>, t: UnsafeMutablePointer<T>
+    let n: Int
 }
 
 extension Double: KernelFloat {
     public typealias Vector = SIMD8<Double>
+    // Double keeps the Swift vector loop of `SliceRunner.reluRow`/`erfRow`, which measured
+    // ≈ 10 % faster than these C rows (`entk_relu_row_d8`/`_d16`; BENCHMARKS.md round four).
+    @inline(__always) public static func reluRow(_ r: SliceRow<Double>, sumSq: Double, c1: Double) -> Int { 0 }
+    @inline(__always) public static func erfRow(_ r: SliceRow<Double>) -> Int { 0 }
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
     @inline(__always) public static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector) { VectorMath.reluAngle(c) }
@@ -33,6 +53,13 @@ extension Double: KernelFloat {
 
 extension Float: KernelFloat {
     public typealias Vector = SIMD16<Float>
+    @inline(__always) public static func reluRow(_ r: SliceRow<Float>, sumSq: Float, c1: Float) -> Int {
+        entk_relu_row_f32(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, sumSq, c1, r.s1, r.is1, r.s2, r.is2, r.k, r.t, r.n)
+    }
+    @inline(__always) public static func erfRow(_ r: SliceRow<Float>) -> Int {
+        entk_erf_row_f32(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, Float.leastNormalMagnitude.squareRoot(),
+                         r.s1, r.is1, r.s2, r.is2, r.k, r.t, r.n)
+    }
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
     @inline(__always) public static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector) { VectorMath.reluAngle(c) }

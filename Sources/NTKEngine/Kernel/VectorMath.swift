@@ -67,16 +67,10 @@ enum VectorMath {
         return (big.replacing(with: p, where: small), s)
     }
 
+    /// The Float polynomial (degree 6) is `entk_asin_poly_f16` in `CKernelMath.h`, shared with
+    /// the slice route's C rows.
     @inline(__always)
-    static func asinPoly(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        typealias V = SIMD16<Float>
-        let z = x * x
-        @inline(__always) func m(_ p: V, _ k: Float) -> V { entk_muladd_f16(p, z, V(repeating: k)) }
-        var p = V(repeating: 0.08429820192680718)
-        p = m(p, -0.04761474777301197); p = m(p, 0.047878790478741315); p = m(p, 0.025548843194940517)
-        p = m(p, 0.04506449315956714); p = m(p, 0.07498651663292173); p = m(p, 0.16666673576687638)
-        return entk_muladd_f16(x * z, p, x)
-    }
+    static func asinPoly(_ x: SIMD16<Float>) -> SIMD16<Float> { entk_asin_poly_f16(x) }
 
     @inline(__always)
     static func reluAngle(_ c: SIMD16<Float>) -> (theta: SIMD16<Float>, sin: SIMD16<Float>) {
@@ -148,6 +142,11 @@ enum VectorMath {
     static func load<T: KernelFloat>(_ p: UnsafePointer<T>) -> T.Vector { UnsafeRawPointer(p).loadUnaligned(as: T.Vector.self) }
     @inline(__always)
     static func store<T: KernelFloat>(_ v: T.Vector, _ p: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: T.Vector.self) }
+    /// Unaligned load/store of any SIMD width (the slice route's 32-lane rows).
+    @inline(__always)
+    static func load<U: SIMD>(_ p: UnsafePointer<U.Scalar>, as _: U.Type) -> U { UnsafeRawPointer(p).loadUnaligned(as: U.self) }
+    @inline(__always)
+    static func store<U: SIMD>(_ v: U, to p: UnsafeMutablePointer<U.Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: U.self) }
 
     /// dst[i] += src[i], i < n.
     @inline(__always)
