@@ -156,10 +156,17 @@ public struct GramEngine: Sendable {
                         }
                     }
                     @Sendable func work<T: KernelFloat>(_ ws: Workspace<T>) {
+                        var start = next.load(ordering: .relaxed)
                         while !progress.isCancelled {
-                            let start = next.add(tile, ordering: .relaxed).oldValue
                             if start >= pairList.count { break }
-                            let end = min(start + tile, pairList.count)
+                            // Guided tiles: `tile` pairs while much is left, then ever smaller
+                            // (remaining / 2·workers, at least 1), so no worker idles at the end
+                            // while another finishes a whole tile (2-thread scaling of a 36-pair
+                            // Gram: 1.70× → see BENCHMARKS.md, round four).
+                            let size = max(1, min(tile, (pairList.count - start) / (2 * workers)))
+                            let claim = next.compareExchange(expected: start, desired: start + size, ordering: .relaxed)
+                            if !claim.exchanged { start = claim.original; continue }
+                            let end = min(start + size, pairList.count)
                             for q in start..<end {
                                 let (i, j) = (Int(pairList[q].0), Int(pairList[q].1))
                                 let a = UnsafeBufferPointer(rebasing: p1.buffer[(i * f)..<((i + 1) * f)])
@@ -176,6 +183,7 @@ public struct GramEngine: Sendable {
                                 if symmetric { out.set(j * n2 + i, v) }
                             }
                             progress.advance(by: end - start)
+                            start = next.load(ordering: .relaxed)
                         }
                     }
                 }
