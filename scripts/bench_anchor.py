@@ -44,6 +44,8 @@ ap.add_argument("--tol", type=float, default=1e-10)
 ap.add_argument("--entk-runs", type=int, default=3, help="entk runs per N, the fastest is reported")
 ap.add_argument("--gemm-n", type=int, default=2048)
 args = ap.parse_args()
+if args.entk_runs < 1:
+    sys.exit(f"bench_anchor: --entk-runs must be at least 1, got {args.entk_runs}")
 
 # Thread counts before numpy/jax load their runtimes. OPENBLAS_CORETYPE is left as it is.
 os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
