@@ -77,6 +77,7 @@ static inline __attribute__((always_inline)) entk_float16 entk_muladd_f16(entk_f
 // bit for bit. FP contraction is off below: every `a*b + c` rounds twice, as in Swift.
 // Comparisons give lane masks of −1/0; ENTK_SELECT blends by those bits.
 typedef float entk_float32 __attribute__((ext_vector_type(32)));
+typedef int entk_int16 __attribute__((ext_vector_type(16)));
 typedef int entk_int32 __attribute__((ext_vector_type(32)));
 
 #pragma clang fp contract(off)
@@ -120,7 +121,7 @@ static inline __attribute__((always_inline)) void entk_asin_angle_##S(F c, F *as
     *root = s; \
 }
 
-// Rows: n entries from i = 0 in vectors of F; returns how many were done (a multiple of the
+// Rows: n entries from i = `from` in vectors of F; returns where it stopped (a multiple of the
 // lane count; the caller finishes the rest). `kTaps[j]`, `tTaps[j]` are the tap rows.
 #define ENTK_ROWS(F, I, T, S) \
 static inline __attribute__((always_inline)) F entk_load_##S(const T *p) { F v; __builtin_memcpy(&v, p, sizeof v); return v; } \
@@ -136,9 +137,9 @@ static inline __attribute__((always_inline)) F entk_clamp_##S(F x) { \
     return ENTK_SELECT(F, I, x < mone, mone, x); \
 } \
 static inline long entk_relu_row_##S(const T *const *kTaps, const T *const *tTaps, long m, int first, \
-    T kw2, T b2, T a, T beta, T sumSq, T c1, const T *s1, const T *is1, const T *s2, const T *is2, T *k, T *t, long n) { \
+    T kw2, T b2, T a, T beta, T sumSq, T c1, const T *s1, const T *is1, const T *s2, const T *is2, T *k, T *t, long from, long n) { \
     const long lanes = (long)(sizeof(F) / sizeof(T)); \
-    long i = 0; \
+    long i = from; \
     for (; i + lanes <= n; i += lanes) { \
         F sk = entk_taps_##S(kTaps, m, i); \
         F tv = first ? a * sk + beta : a * sk + kw2 * entk_taps_##S(tTaps, m, i) + beta; \
@@ -154,9 +155,9 @@ static inline long entk_relu_row_##S(const T *const *kTaps, const T *const *tTap
     return i; \
 } \
 static inline long entk_erf_row_##S(const T *const *kTaps, const T *const *tTaps, long m, int first, \
-    T kw2, T b2, T a, T beta, T floor, const T *sp1, const T *isp1, const T *sp2, const T *isp2, T *k, T *t, long n) { \
+    T kw2, T b2, T a, T beta, T floor, const T *sp1, const T *isp1, const T *sp2, const T *isp2, T *k, T *t, long from, long n) { \
     const long lanes = (long)(sizeof(F) / sizeof(T)); \
-    long i = 0; \
+    long i = from; \
     for (; i + lanes <= n; i += lanes) { \
         F sk = entk_taps_##S(kTaps, m, i); \
         F tv = first ? a * sk + beta : a * sk + kw2 * entk_taps_##S(tTaps, m, i) + beta; \
@@ -174,12 +175,15 @@ static inline long entk_erf_row_##S(const T *const *kTaps, const T *const *tTaps
     return i; \
 }
 
-// Float only: for Double the Swift loop measured faster (BENCHMARKS.md, round four); the f16
-// polynomial is also `VectorMath.asinPoly(SIMD16<Float>)`'s, so its coefficients live here once.
+// Float only (32 lanes, then 16 for the rest of a row): for Double the Swift loop measured
+// faster (BENCHMARKS.md, round four); the f16 polynomial is also
+// `VectorMath.asinPoly(SIMD16<Float>)`'s, so its coefficients live here once.
 ENTK_POLY_F(entk_float16, f16)
 ENTK_POLY_F(entk_float32, f32)
 ENTK_ANGLES(entk_float32, entk_int32, f32, 0x1.921fb4p+1f, 0x1.921fb4p+0f, 0.70710677f)
+ENTK_ANGLES(entk_float16, entk_int16, f16, 0x1.921fb4p+1f, 0x1.921fb4p+0f, 0.70710677f)
 ENTK_ROWS(entk_float32, entk_int32, float, f32)
+ENTK_ROWS(entk_float16, entk_int16, float, f16)
 #pragma clang fp contract(on)
 
 /// 1 when this translation unit was compiled with FMA (for diagnostics and tests).

@@ -54,11 +54,14 @@ extension Double: KernelFloat {
 extension Float: KernelFloat {
     public typealias Vector = SIMD16<Float>
     @inline(__always) public static func reluRow(_ r: SliceRow<Float>, sumSq: Float, c1: Float) -> Int {
-        entk_relu_row_f32(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, sumSq, c1, r.s1, r.is1, r.s2, r.is2, r.k, r.t, r.n)
+        // 32 lanes (two chains), then 16 for a remainder (a 16- or 48-wide row).
+        let done = entk_relu_row_f32(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, sumSq, c1, r.s1, r.is1, r.s2, r.is2, r.k, r.t, 0, r.n)
+        return entk_relu_row_f16(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, sumSq, c1, r.s1, r.is1, r.s2, r.is2, r.k, r.t, done, r.n)
     }
     @inline(__always) public static func erfRow(_ r: SliceRow<Float>) -> Int {
-        entk_erf_row_f32(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, Float.leastNormalMagnitude.squareRoot(),
-                         r.s1, r.is1, r.s2, r.is2, r.k, r.t, r.n)
+        let fl = Float.leastNormalMagnitude.squareRoot()
+        let done = entk_erf_row_f32(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, fl, r.s1, r.is1, r.s2, r.is2, r.k, r.t, 0, r.n)
+        return entk_erf_row_f16(r.kTaps, r.tTaps, r.m, r.first ? 1 : 0, r.kw2, r.b2, r.a, r.beta, fl, r.s1, r.is1, r.s2, r.is2, r.k, r.t, done, r.n)
     }
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
