@@ -122,14 +122,27 @@ print("entk \(EngineInfo.version) Gram benchmark — \(cpu), \(ProcessInfo.proce
 print(String(format: "dgemm yardstick (OpenBLAS, 2000×2000 float64, this run): %.1f GFLOP/s on 1 thread, %.1f GFLOP/s on 2 threads",
              dgemm[1] ?? .nan, dgemm[2] ?? .nan))
 print("")
+let repeats = 3
+print("each row: the best of \(repeats) runs of a child process (`entk-bench --case i --threads t --precision p`)")
+print("")
 print("| stack | N | precision | threads | pairs/s | ms/pair | counted flop/pair | GFLOP/s | % of dgemm (same threads) | peak RSS MiB |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for (i, c) in cases().enumerated() {
   for prec in Precision.allCases {
     var one = 0.0
     for t in [1, 2] {
-        let f = try child(["--case", String(i), "--threads", String(t), "--precision", prec.rawValue])
-        guard f.count == 3 else { print("| \(c.name) | \(c.n) | \(prec.rawValue) | \(t) | failed | | | | | |"); continue }
+        // Best of `repeats` child runs (fewest seconds; the largest peak RSS): a row lasts
+        // 0.1–1 s, and on this shared VM single runs of the same binary spread by up to ±30 %
+        // (an idle run printed CNN-GAP 2 threads at 1.41× of 1 thread, the next at 1.85×).
+        var runs: [[Double]] = []
+        for _ in 0..<repeats {
+            let f = try child(["--case", String(i), "--threads", String(t), "--precision", prec.rawValue])
+            if f.count == 3 { runs.append(f) }
+        }
+        guard runs.count == repeats, let best = runs.min(by: { $0[1] < $1[1] }) else {
+            print("| \(c.name) | \(c.n) | \(prec.rawValue) | \(t) | failed | | | | | |"); continue
+        }
+        let f = [best[0], best[1], runs.map { $0[2] }.max() ?? best[2]]
         let rate = f[0] / f[1]
         if t == 1 { one = rate }
         let speedup = t == 2 && one > 0 ? String(format: " (%.2f×)", rate / one) : ""
