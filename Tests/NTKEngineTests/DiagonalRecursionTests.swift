@@ -54,20 +54,14 @@ final class DiagonalRecursionTests: XCTestCase {
             let f = ev.inputSize
             let xs = (0..<3).map { _ in rng.normals(f) }
             let ws = ev.makeWorkspace(Double.self)
-            for i in 0..<3 {
-                for j in i..<3 {
-                    xs[i].withUnsafeBufferPointer { a in
-                        xs[j].withUnsafeBufferPointer { b in
-                            let sa = ev.selfKernel(a), sb = ev.selfKernel(b)
-                            let got = ev.reducedPair(a, b, sa, sb, workspace: ws)
-                            let want = ev.reducedPairFromBlocks(a, b, sa, sb, workspace: ws)
-                            let tol = i == j ? 1e-13 : 1e-12
-                            XCTAssertLessThan(relDiff(got.nngp, want.nngp), tol, "\(name) (\(i),\(j)) nngp \(got.nngp) vs \(want.nngp)")
-                            XCTAssertLessThan(relDiff(got.ntk, want.ntk), tol, "\(name) (\(i),\(j)) ntk \(got.ntk) vs \(want.ntk)")
-                            XCTAssertTrue(got.nngp.isFinite && got.ntk.isFinite && (i != j || got.nngp > 0), name)
-                        }
-                    }
-                }
+            forEachPair(xs) { i, j, a, b in
+                let sa = ev.selfKernel(a), sb = ev.selfKernel(b)
+                let got = ev.reducedPair(a, b, sa, sb, workspace: ws)
+                let want = ev.reducedPairFromBlocks(a, b, sa, sb, workspace: ws)
+                let tol = i == j ? 1e-13 : 1e-12
+                XCTAssertLessThan(relDiff(got.nngp, want.nngp), tol, "\(name) (\(i),\(j)) nngp \(got.nngp) vs \(want.nngp)")
+                XCTAssertLessThan(relDiff(got.ntk, want.ntk), tol, "\(name) (\(i),\(j)) ntk \(got.ntk) vs \(want.ntk)")
+                XCTAssertTrue(got.nngp.isFinite && got.ntk.isFinite && (i != j || got.nngp > 0), name)
             }
         }
     }

@@ -54,29 +54,23 @@ final class RowPipelineTests: XCTestCase {
             ref.rowPipeline = .never
             let xs = (0..<3).map { _ in rng.normals(ev.inputSize) }
             let ws = ev.makeWorkspace(Double.self)
-            for i in 0..<3 {
-                for j in i..<3 {
-                    xs[i].withUnsafeBufferPointer { a in
-                        xs[j].withUnsafeBufferPointer { b in
-                            let sa = ev.selfKernel(a), sb = ev.selfKernel(b)
-                            if i == 0 && j == 1, let g = ev.stack.group {
-                                for s in g.elements {
-                                    let p = RowPipeline<Double>(ev, s: s, sa, sb, selfPair: false, workspace: ws)
-                                    XCTAssertEqual(p != nil, taken, "\(name): pipeline taken for s = \(s)")
-                                }
-                            }
-                            let got = ev.reducedPair(a, b, sa, sb, workspace: ws)
-                            let want = ref.reducedPair(a, b, sa, sb, workspace: ws)
-                            XCTAssertLessThan(relDiff(got.nngp, want.nngp), 1e-15, "\(name) (\(i),\(j)) nngp \(got.nngp) vs \(want.nngp)")
-                            XCTAssertLessThan(relDiff(got.ntk, want.ntk), 1e-15, "\(name) (\(i),\(j)) ntk \(got.ntk) vs \(want.ntk)")
-                            // float32 through both routes: the same float32 arithmetic.
-                            let ws32 = ev.makeWorkspace(Float.self)
-                            let g32 = ev.reducedPair(a, b, sa, sb, workspace: ws32), w32 = ref.reducedPair(a, b, sa, sb, workspace: ws32)
-                            XCTAssertLessThan(relDiff(g32.nngp, w32.nngp), 1e-12, "\(name) float32 nngp")
-                            XCTAssertLessThan(relDiff(g32.ntk, w32.ntk), 1e-12, "\(name) float32 ntk")
-                        }
+            forEachPair(xs) { i, j, a, b in
+                let sa = ev.selfKernel(a), sb = ev.selfKernel(b)
+                if i == 0 && j == 1, let g = ev.stack.group {
+                    for s in g.elements {
+                        let p = RowPipeline<Double>(ev, s: s, sa, sb, selfPair: false, workspace: ws)
+                        XCTAssertEqual(p != nil, taken, "\(name): pipeline taken for s = \(s)")
                     }
                 }
+                let got = ev.reducedPair(a, b, sa, sb, workspace: ws)
+                let want = ref.reducedPair(a, b, sa, sb, workspace: ws)
+                XCTAssertLessThan(relDiff(got.nngp, want.nngp), 1e-15, "\(name) (\(i),\(j)) nngp \(got.nngp) vs \(want.nngp)")
+                XCTAssertLessThan(relDiff(got.ntk, want.ntk), 1e-15, "\(name) (\(i),\(j)) ntk \(got.ntk) vs \(want.ntk)")
+                // float32 through both routes: the same float32 arithmetic.
+                let ws32 = ev.makeWorkspace(Float.self)
+                let g32 = ev.reducedPair(a, b, sa, sb, workspace: ws32), w32 = ref.reducedPair(a, b, sa, sb, workspace: ws32)
+                XCTAssertLessThan(relDiff(g32.nngp, w32.nngp), 1e-12, "\(name) float32 nngp")
+                XCTAssertLessThan(relDiff(g32.ntk, w32.ntk), 1e-12, "\(name) float32 ntk")
             }
         }
     }

@@ -62,32 +62,26 @@ final class SlicePipelineTests: XCTestCase {
             var xs = (0..<3).map { _ in rng.normals(ev.inputSize) }
             xs.append([Double](repeating: 0, count: ev.inputSize))
             let ws = ev.makeWorkspace(Double.self), ws32 = ev.makeWorkspace(Float.self)
-            for i in 0..<xs.count {
-                for j in i..<xs.count {
-                    xs[i].withUnsafeBufferPointer { a in
-                        xs[j].withUnsafeBufferPointer { b in
-                            // Each route with its own self kernels (the pooled ones come from the route).
-                            let sa = ev.selfKernel(a), sb = ev.selfKernel(b)
-                            let ra = ref.selfKernel(a), rb = ref.selfKernel(b)
-                            let got = ev.pair(a, b, sa, sb, workspace: ws), want = ref.pair(a, b, ra, rb, workspace: ws)
-                            // The zero input makes every entry of a block alike: the block route's
-                            // 4-way sum over P² entries then drifts by up to ~P²ε/4 (2.4e-12 measured
-                            // at 32×32), which `testZeroInputIsExact` shows is the block route's
-                            // error, not the slice route's. Random inputs: the 1e-13.
-                            let tol = i == 3 || j == 3 ? 1e-11 : 1e-13
-                            XCTAssertTrue(got.nngp.isFinite && got.ntk.isFinite, "\(name) (\(i),\(j)) finite")
-                            XCTAssertLessThan(relDiff(got.nngp, want.nngp), tol, "\(name) (\(i),\(j)) nngp \(got.nngp) vs \(want.nngp)")
-                            XCTAssertLessThan(relDiff(got.ntk, want.ntk), tol, "\(name) (\(i),\(j)) ntk \(got.ntk) vs \(want.ntk)")
-                            // float32: ~1e-6 per entry, amplified near correlation 1 (self pairs:
-                            // arccos's √ε conditioning) — a sanity bound, far below any real fault.
-                            let tol32 = i == j || j == 3 ? 2e-4 : 2e-5
-                            let g32 = ev.pair(a, b, sa, sb, workspace: ws32), w32 = ref.pair(a, b, ra, rb, workspace: ws32)
-                            XCTAssertLessThan(relDiff(g32.nngp, want.nngp), tol32, "\(name) (\(i),\(j)) float32 nngp")
-                            XCTAssertLessThan(relDiff(g32.ntk, want.ntk), tol32, "\(name) (\(i),\(j)) float32 ntk")
-                            XCTAssertLessThan(relDiff(g32.ntk, w32.ntk), tol32, "\(name) (\(i),\(j)) float32 vs block float32")
-                        }
-                    }
-                }
+            forEachPair(xs) { i, j, a, b in
+                // Each route with its own self kernels (the pooled ones come from the route).
+                let sa = ev.selfKernel(a), sb = ev.selfKernel(b)
+                let ra = ref.selfKernel(a), rb = ref.selfKernel(b)
+                let got = ev.pair(a, b, sa, sb, workspace: ws), want = ref.pair(a, b, ra, rb, workspace: ws)
+                // The zero input makes every entry of a block alike: the block route's
+                // 4-way sum over P² entries then drifts by up to ~P²ε/4 (2.4e-12 measured
+                // at 32×32), which `testZeroInputIsExact` shows is the block route's
+                // error, not the slice route's. Random inputs: the 1e-13.
+                let tol = i == 3 || j == 3 ? 1e-11 : 1e-13
+                XCTAssertTrue(got.nngp.isFinite && got.ntk.isFinite, "\(name) (\(i),\(j)) finite")
+                XCTAssertLessThan(relDiff(got.nngp, want.nngp), tol, "\(name) (\(i),\(j)) nngp \(got.nngp) vs \(want.nngp)")
+                XCTAssertLessThan(relDiff(got.ntk, want.ntk), tol, "\(name) (\(i),\(j)) ntk \(got.ntk) vs \(want.ntk)")
+                // float32: ~1e-6 per entry, amplified near correlation 1 (self pairs:
+                // arccos's √ε conditioning) — a sanity bound, far below any real fault.
+                let tol32 = i == j || j == 3 ? 2e-4 : 2e-5
+                let g32 = ev.pair(a, b, sa, sb, workspace: ws32), w32 = ref.pair(a, b, ra, rb, workspace: ws32)
+                XCTAssertLessThan(relDiff(g32.nngp, want.nngp), tol32, "\(name) (\(i),\(j)) float32 nngp")
+                XCTAssertLessThan(relDiff(g32.ntk, want.ntk), tol32, "\(name) (\(i),\(j)) float32 ntk")
+                XCTAssertLessThan(relDiff(g32.ntk, w32.ntk), tol32, "\(name) (\(i),\(j)) float32 vs block float32")
             }
         }
     }
@@ -121,12 +115,10 @@ final class SlicePipelineTests: XCTestCase {
         }
     }
 
-    /// The slice route's pair is symmetric (K(x, y) = K(y, x)) and a self pair through the
-    /// halving of slices d, −d equals the same self pair with every slice run (the cross-pair
-    /// code path on a bitwise copy of the input would take the self rules too, so the check
-    /// runs the runner directly with `selfPair: false` on the identity block and compares the
-    /// off-diagonal-insensitive parts: the sums differ only by the exact-diagonal rule, which
-    /// for ReLU moves K by ≤ 1e-10 relative).
+    /// The slice route's pair is symmetric (K(x, y) = K(y, x)), and a self pair run with the
+    /// {d, −d} halving (`selfPair: true`) agrees with the same identity block run slice by
+    /// slice without it (`selfPair: false`, which also drops the exact self-diagonal rule — so
+    /// the two differ by arccos's conditioning at correlation 1, asserted ≤ 1e-9).
     func testSymmetryAndSelfHalving() throws {
         let json = Self.stack([9, 9, 2], [Self.conv([3, 3], type: "lift", group: "C4"), Self.relu,
                                           Self.conv([3, 3], type: "gconv", group: "C4"), Self.relu, Self.pool, Self.dense])

@@ -56,4 +56,13 @@ func kernel(_ ev: KernelEvaluator, _ a: [Double], _ b: [Double]) -> KernelValue 
     }
 }
 
+/// `body(i, j, a, b)` for every pair i ≤ j of the inputs, with their buffers.
+func forEachPair(_ xs: [[Double]], _ body: (Int, Int, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> Void) {
+    for i in xs.indices {
+        for j in i..<xs.count {
+            xs[i].withUnsafeBufferPointer { a in xs[j].withUnsafeBufferPointer { b in body(i, j, a, b) } }
+        }
+    }
+}
+
 func relDiff(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(a), abs(b), 1e-300) }

@@ -99,26 +99,27 @@ static inline __attribute__((always_inline)) F entk_asin_poly_##S(F x) { \
 }
 
 // PI is Swift's `.pi` of the type (Float.pi is 0x1.921fb4p1, rounded toward zero).
+// `core`: s = √((1 − c)(1 + c)), the branch mask |c| ≤ 1/√2, and the polynomial asin of c
+// (small) or of s (near ±1) — the part both angles share.
 #define ENTK_ANGLES(F, I, S, PI, HALF_PI, RSQRT2) \
-static inline __attribute__((always_inline)) void entk_relu_angle_##S(F c, F *theta, F *sinv) { \
+static inline __attribute__((always_inline)) F entk_angle_core_##S(F c, F *s, I *small) { \
     F one = 1; \
-    F s = __builtin_elementwise_sqrt((one - c) * (one + c)); \
+    *s = __builtin_elementwise_sqrt((one - c) * (one + c)); \
     F a = ENTK_SELECT(F, I, c < 0, -c, c); \
-    I small = a <= RSQRT2; \
-    F asin = entk_asin_poly_##S(ENTK_SELECT(F, I, small, c, s)); \
+    *small = a <= RSQRT2; \
+    return entk_asin_poly_##S(ENTK_SELECT(F, I, *small, c, *s)); \
+} \
+static inline __attribute__((always_inline)) void entk_relu_angle_##S(F c, F *theta, F *sinv) { \
+    I small; \
+    F asin = entk_angle_core_##S(c, sinv, &small); \
     F upper = ENTK_SELECT(F, I, c < 0, (F)(PI) - asin, asin); \
     *theta = ENTK_SELECT(F, I, small, (F)(HALF_PI) - asin, upper); \
-    *sinv = s; \
 } \
 static inline __attribute__((always_inline)) void entk_asin_angle_##S(F c, F *asin, F *root) { \
-    F one = 1; \
-    F s = __builtin_elementwise_sqrt((one - c) * (one + c)); \
-    F a = ENTK_SELECT(F, I, c < 0, -c, c); \
-    I small = a <= RSQRT2; \
-    F p = entk_asin_poly_##S(ENTK_SELECT(F, I, small, c, s)); \
+    I small; \
+    F p = entk_angle_core_##S(c, root, &small); \
     F big = ENTK_SELECT(F, I, c < 0, p - (F)(HALF_PI), (F)(HALF_PI) - p); \
     *asin = ENTK_SELECT(F, I, small, p, big); \
-    *root = s; \
 }
 
 // Rows: n entries from i = `from` in vectors of F; returns where it stopped (a multiple of the

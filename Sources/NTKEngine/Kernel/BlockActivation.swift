@@ -20,22 +20,42 @@ struct BlockActivation<T: KernelFloat> {
 
     init(_ act: Activation, v1: [Double], v2: [Double], selfPair: Bool) {
         self.act = act; self.v1 = v1; self.v2 = v2; self.selfPair = selfPair
-        if case .erf = act {
+        let route = Self.vectorRoute(act, v1: v1, v2: v2)
+        vectorReLU = route == .relu
+        vectorErf = route == .erf
+        let roots = v2.map { Self.pointRoots(act, $0) }
+        s2 = roots.map(\.s)
+        is2 = roots.map(\.inv)
+    }
+
+    /// The vectorised duals and what they need (shared with the slice route, `SliceRunner`).
+    enum VectorRoute { case relu, erf, scalar }
+
+    /// ReLU family: every variance > 0; erf: every variance finite and ≥ 0; else the scalar dual.
+    static func vectorRoute(_ act: Activation, v1: [Double], v2: [Double]) -> VectorRoute {
+        switch act {
+        case .abRelu:
+            return v1.allSatisfy { $0 > 0 } && v2.allSatisfy { $0 > 0 } ? .relu : .scalar
+        case .erf:
             let ok: (Double) -> Bool = { $0.isFinite && $0 >= 0 }
-            vectorErf = v1.allSatisfy(ok) && v2.allSatisfy(ok)
-            vectorReLU = false
-            s2 = v2.map { T((1 + 2 * $0).squareRoot()) }
-            is2 = v2.map { T(1 / (1 + 2 * $0).squareRoot()) }
-            return
+            return v1.allSatisfy(ok) && v2.allSatisfy(ok) ? .erf : .scalar
+        default:
+            return .scalar
         }
-        vectorErf = false
-        s2 = v2.map { T($0 > 0 ? $0.squareRoot() : 0) }
-        is2 = v2.map { T($0 > 0 ? 1 / $0.squareRoot() : 0) }
-        if case .abRelu = act {
-            vectorReLU = v1.allSatisfy { $0 > 0 } && v2.allSatisfy { $0 > 0 }
-        } else {
-            vectorReLU = false
-        }
+    }
+
+    /// A point's factors rounded to T: √(1 + 2v) and its reciprocal for erf, else √v and 1/√v
+    /// (0 for v ≤ 0) — the second point's tables here and in the slice route.
+    static func pointRoots(_ act: Activation, _ v: Double) -> (s: T, inv: T) {
+        if case .erf = act { return (T((1 + 2 * v).squareRoot()), T(1 / (1 + 2 * v).squareRoot())) }
+        return (T(v > 0 ? v.squareRoot() : 0), T(v > 0 ? 1 / v.squareRoot() : 0))
+    }
+
+    /// The ReLU family's closed-form constants: (a² + b²)/2 and (a − b)²/2π.
+    static func reluConstants(a: Double, b: Double) -> (sumSq: Double, c1: Double) {
+        let sumSq = (a * a + b * b) / 2
+        let c1 = (a - b) * (a - b) / (2 * Double.pi)
+        return (sumSq, c1)
     }
 
     /// The whole block (rows × cols).
@@ -70,8 +90,7 @@ struct BlockActivation<T: KernelFloat> {
     @inline(__always)
     func reluRow(_ i: Int, a: Double, b: Double, k krow: UnsafeMutablePointer<T>,
                  theta trow: UnsafeMutablePointer<T>?, cols: Int) {
-        let sumSq = (a * a + b * b) / 2
-        let c1 = (a - b) * (a - b) / (2 * Double.pi)
+        let (sumSq, c1) = Self.reluConstants(a: a, b: b)
         let s1 = v1[i].squareRoot()
         let diag = selfPair && i < cols
         let keepK = diag ? krow[i] : 0
@@ -100,27 +119,47 @@ struct BlockActivation<T: KernelFloat> {
                            s1: T, sumSq: T, c1: T) {
         typealias V = T.Vector
         let w = V.scalarCount
-        let is1 = 1 / s1
-        let vSum = V(repeating: sumSq), vC1 = V(repeating: c1), vC1s1 = V(repeating: c1 * s1), vIs1 = V(repeating: is1)
+        let vSum = V(repeating: sumSq), vC1 = V(repeating: c1), vS1 = V(repeating: s1), vIs1 = V(repeating: 1 / s1)
         var j = 0
         while j + w <= cols {
             let kv = VectorMath.load(krow + j)
-            let c = T.clampUnit(kv * vIs1 * VectorMath.load(is2 + j))
-            let (th, sinv) = T.reluAngle(c)
-            let dot = vSum - vC1 * th
-            VectorMath.store(vC1s1 * sinv * VectorMath.load(s2 + j) + dot * kv, krow + j)
-            if let t = trow { VectorMath.store(VectorMath.load(t + j) * dot, t + j) }
+            let r = reluLanes(kv, s1: vS1, is1: vIs1, s2: VectorMath.load(s2 + j), is2: VectorMath.load(is2 + j), sumSq: vSum, c1: vC1)
+            VectorMath.store(r.k, krow + j)
+            if let t = trow { VectorMath.store(VectorMath.load(t + j) * r.dot, t + j) }
             j += w
         }
         while j < cols {
-            let kv = Double(krow[j])
-            let c = max(-1, min(1, kv * Double(is1) * Double(is2[j])))
-            let (th, sinv) = VectorMath.reluAngle(SIMD4<Double>(repeating: c))
-            let dot = Double(sumSq) - Double(c1) * th[0]
-            krow[j] = T(Double(c1) * Double(s1) * sinv[0] * Double(s2[j]) + dot * kv)
-            trow?[j] *= T(dot)
+            let r = reluScalar(Double(krow[j]), s1: Double(s1), is1: Double(1 / s1), s2: Double(s2[j]), is2: Double(is2[j]),
+                               sumSq: Double(sumSq), c1: Double(c1))
+            krow[j] = T(r.k)
+            trow?[j] *= T(r.dot)
             j += 1
         }
+    }
+
+    /// The ReLU-family dual on one vector (the block kernel and the slice route's rows):
+    /// c = K·is₁·is₂ clamped to [−1, 1], θ = arccos c, K̇ = sumSq − c1·θ,
+    /// K′ = (c1·s₁)·sin θ·s₂ + K̇·K (neural-tangents' `ABRelu`). Returns (K′, K̇).
+    // @_transparent, not @inline(__always): in the specialised slice rows the latter stayed an
+    // out-of-line call with its vectors passed through the stack (perf: 60 % of the profile).
+    @_transparent
+    static func reluLanes(_ kv: T.Vector, s1: T.Vector, is1: T.Vector, s2: T.Vector, is2: T.Vector,
+                          sumSq: T.Vector, c1: T.Vector) -> (k: T.Vector, dot: T.Vector) {
+        let c = T.clampUnit(kv * is1 * is2)
+        let (th, sinv) = T.reluAngle(c)
+        let dot = sumSq - c1 * th
+        let amp = c1 * s1 * sinv
+        return (amp * s2 + dot * kv, dot)
+    }
+
+    /// `reluLanes` for one entry in Double (row tails), through the same polynomial angle.
+    @_transparent
+    static func reluScalar(_ kv: Double, s1: Double, is1: Double, s2: Double, is2: Double,
+                           sumSq: Double, c1: Double) -> (k: Double, dot: Double) {
+        let c = max(-1, min(1, kv * is1 * is2))
+        let (th, sinv) = VectorMath.reluAngle(SIMD4<Double>(repeating: c))
+        let dot = sumSq - c1 * th[0]
+        return (c1 * s1 * sinv[0] * s2 + dot * kv, dot)
     }
 
     /// erf closed form (neural-tangents' `Erf`), vectorised with the 1/√(1+2v) factors hoisted:
@@ -150,30 +189,42 @@ struct BlockActivation<T: KernelFloat> {
                           _ sp2: UnsafePointer<T>, _ isp2: UnsafePointer<T>, _ cols: Int, sp1: T, isp1: T) {
         typealias V = T.Vector
         let w = V.scalarCount
-        let twoIsp1 = V(repeating: 2 * isp1), vSp1 = V(repeating: sp1)
-        let kScale = V(repeating: T(2 / Double.pi)), dScale = V(repeating: T(4 / Double.pi))
-        let floor = V(repeating: T.leastNormalMagnitude.squareRoot())
+        let vSp1 = V(repeating: sp1), vIsp1 = V(repeating: isp1)
         var j = 0
         while j + w <= cols {
-            let kv = VectorMath.load(krow + j)
-            let c = T.clampUnit(kv * twoIsp1 * VectorMath.load(isp2 + j))
-            let (asin, root) = T.asinAngle(c)
-            VectorMath.store(kScale * asin, krow + j)
-            if let t = trow {
-                var den = root * vSp1 * VectorMath.load(sp2 + j)
-                den.replace(with: floor, where: den .< floor)
-                VectorMath.store(VectorMath.load(t + j) * (dScale / den), t + j)
-            }
+            let r = erfLanes(VectorMath.load(krow + j), sp1: vSp1, isp1: vIsp1, sp2: VectorMath.load(sp2 + j), isp2: VectorMath.load(isp2 + j))
+            VectorMath.store(r.k, krow + j)
+            if let t = trow { VectorMath.store(VectorMath.load(t + j) * r.kdot, t + j) }
             j += w
         }
         while j < cols {
-            let kv = Double(krow[j])
-            let c = max(-1, min(1, kv * 2 * Double(isp1) * Double(isp2[j])))
-            let (asin, root) = VectorMath.asinAngle(SIMD4<Double>(repeating: c))
-            krow[j] = T(2 / Double.pi * asin[0])
-            let den = max(root[0] * Double(sp1) * Double(sp2[j]), Double(T.leastNormalMagnitude).squareRoot())
-            trow?[j] *= T(4 / Double.pi / den)
+            let r = erfScalar(Double(krow[j]), sp1: Double(sp1), isp1: Double(isp1), sp2: Double(sp2[j]), isp2: Double(isp2[j]))
+            krow[j] = T(r.k)
+            trow?[j] *= T(r.kdot)
             j += 1
         }
+    }
+
+    /// The erf dual on one vector (the block kernel and the slice route's rows): ρ = 2K·isp₁·isp₂
+    /// clamped, K′ = (2/π)·asin ρ, K̇ = (4/π)/(√(1−ρ²)·sp₁·sp₂), the denominator floored at
+    /// √(least normal) like the scalar form.
+    @_transparent
+    static func erfLanes(_ kv: T.Vector, sp1: T.Vector, isp1: T.Vector, sp2: T.Vector, isp2: T.Vector) -> (k: T.Vector, kdot: T.Vector) {
+        typealias V = T.Vector
+        let floor = V(repeating: T.leastNormalMagnitude.squareRoot())
+        let c = T.clampUnit(kv * (V(repeating: 2) * isp1) * isp2)
+        let (asin, root) = T.asinAngle(c)
+        var den = root * sp1 * sp2
+        den.replace(with: floor, where: den .< floor)
+        return (V(repeating: T(2 / Double.pi)) * asin, V(repeating: T(4 / Double.pi)) / den)
+    }
+
+    /// `erfLanes` for one entry in Double (row tails).
+    @_transparent
+    static func erfScalar(_ kv: Double, sp1: Double, isp1: Double, sp2: Double, isp2: Double) -> (k: T, kdot: T) {
+        let c = max(-1, min(1, kv * 2 * isp1 * isp2))
+        let (asin, root) = VectorMath.asinAngle(SIMD4<Double>(repeating: c))
+        let den = max(root[0] * sp1 * sp2, Double(T.leastNormalMagnitude).squareRoot())
+        return (T(2 / Double.pi * asin[0]), T(4 / Double.pi / den))
     }
 }

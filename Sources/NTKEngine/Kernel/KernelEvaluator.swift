@@ -215,19 +215,23 @@ public struct KernelEvaluator: Sendable {
             }
         }
         var sumK = 0.0, sumT = 0.0
+        // The slice route (all-circular stacks) needs neither the input-kernel gemm nor a block.
+        var slices: SliceRunner<T>?
         if red.kind == .mean, slicePath, let plan = slicePlan {
             let runner = ws.slices ?? SliceRunner<T>(plan)
             ws.slices = runner
             runner.prepare(x1, x2, s1, s2)
-            for (si, s) in elements.enumerated() where weight[si] > 0 {
-                let r = runner.sum(s: s, selfPair: selfInput && s == .identity)
-                sumK += weight[si] * r.k / Double(r.count); sumT += weight[si] * r.theta / Double(r.count)
-            }
-            return KernelValue(nngp: sumK / Double(elements.count), ntk: sumT / Double(elements.count))
+            slices = runner
+        } else {
+            inputKernel(x1, x2, workspace: ws)
         }
-        inputKernel(x1, x2, workspace: ws)
         for (si, s) in elements.enumerated() where weight[si] > 0 {
             let same = selfInput && s == .identity
+            if let runner = slices {
+                let r = runner.sum(s: s, selfPair: same)
+                sumK += weight[si] * r.k / Double(r.count); sumT += weight[si] * r.theta / Double(r.count)
+                continue
+            }
             if red.kind == .mean, rowPipeline != .never,
                let pipe = RowPipeline<T>(self, s: s, s1, s2, selfPair: same, workspace: ws) {
                 let r = pipe.run()

@@ -24,6 +24,14 @@ public protocol KernelFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable 
     static func erfRow(_ r: SliceRow<Self>) -> Int
 }
 
+extension KernelFloat {
+    // By default no C rows (0 entries done): Double keeps the Swift vector loop of
+    // `SliceRunner.reluRow`/`erfRow`, which measured ≈ 10 % faster than C rows at 8 or 16
+    // lanes (BENCHMARKS.md, round four). Float overrides both.
+    @inline(__always) public static func reluRow(_ r: SliceRow<Self>, sumSq: Self, c1: Self) -> Int { 0 }
+    @inline(__always) public static func erfRow(_ r: SliceRow<Self>) -> Int { 0 }
+}
+
 /// One row of the slice route for the C kernels: the t_y tap rows of K and Θ, the affine map,
 /// the variance tables (point 1 at t, point 2 at S·(t + d)) and the output rows.
 public struct SliceRow<T: KernelFloat> {
@@ -37,10 +45,6 @@ public struct SliceRow<T: KernelFloat> {
 
 extension Double: KernelFloat {
     public typealias Vector = SIMD8<Double>
-    // Double keeps the Swift vector loop of `SliceRunner.reluRow`/`erfRow`, which measured
-    // ≈ 10 % faster than these C rows (`entk_relu_row_d8`/`_d16`; BENCHMARKS.md round four).
-    @inline(__always) public static func reluRow(_ r: SliceRow<Double>, sumSq: Double, c1: Double) -> Int { 0 }
-    @inline(__always) public static func erfRow(_ r: SliceRow<Double>) -> Int { 0 }
     @inline(__always) public static func acos(_ x: Vector) -> Vector { VectorMath.acos(x) }
     @inline(__always) public static func clampUnit(_ x: Vector) -> Vector { VectorMath.clampUnit(x) }
     @inline(__always) public static func reluAngle(_ c: Vector) -> (theta: Vector, sin: Vector) { VectorMath.reluAngle(c) }

@@ -82,7 +82,8 @@ struct SlicePlan: Sendable {
 ///   (2H)×(2W) so that the shifted row u_y = t_y + d_y, u_x ∈ [d_x, d_x + W) is contiguous;
 /// - per stage with a nonlinearity: the point-1 tables (P each) and the point-2 tables
 ///   (doubled like `x2d`, 4P each), and in Double the raw variances (P and 4P).
-/// `rowOff[l][t_y·k_h + j]` = ((t_y + sy_j) mod H)·W: the mid rows of output row t_y's taps.
+/// Per stage (`Run`): the tap offsets and the row table rows[t_y·k_h + j] = ((t_y + sy_j) mod H)·W
+/// (the mid rows of output row t_y's taps), as plain Ints.
 final class SliceRunner<T: KernelFloat> {
     typealias V = T.Vector
     let plan: SlicePlan
@@ -96,7 +97,6 @@ final class SliceRunner<T: KernelFloat> {
     let p1S: [UnsafeMutablePointer<T>], p1I: [UnsafeMutablePointer<T>]
     let p2S: [UnsafeMutablePointer<T>], p2I: [UnsafeMutablePointer<T>]
     let v1: [UnsafeMutablePointer<Double>], v2: [UnsafeMutablePointer<Double>]
-    let rowOff: [[Int]]
     /// Per stage, the plain values the hot loop reads (no arrays: no reference counting per row).
     let runs: UnsafeMutablePointer<Run>
     let ints: UnsafeMutablePointer<Int>
@@ -106,13 +106,10 @@ final class SliceRunner<T: KernelFloat> {
         let rows: UnsafePointer<Int>, my: Int
         let co: Affine
         let s1: UnsafePointer<T>, is1: UnsafePointer<T>, s2: UnsafePointer<T>, is2: UnsafePointer<T>
-        /// 0: no dual, 1: vectorised ReLU, 2: vectorised erf, 3: scalar (`duals`).
-        var kind: Int = 0
+        /// How the stage's dual runs for the current pair (`prepare`); nil: no nonlinearity.
+        var route: BlockActivation<T>.VectorRoute?
         var sumSq: T = 0, c1: T = 0
     }
-    /// How each stage's dual runs for the current pair (decided by `prepare`).
-    enum Dual { case none, relu(sumSq: Double, c1: Double), erf, scalar(Activation) }
-    var duals: [Dual]
     /// The current pair's second input and self-variances (`prepare`).
     var x2: [Double] = []
     var d2: [[Double]] = []
@@ -141,10 +138,9 @@ final class SliceRunner<T: KernelFloat> {
         }
         precondition(off == count, "slice arena layout")
         p1S = a; p1I = b; p2S = cS; p2I = cI; v1 = r1; v2 = r2
-        rowOff = plan.stages.map { st in
+        let rowOff = plan.stages.map { st in
             (0..<hh).flatMap { ty in st.sy.map { ((ty + $0) % hh + hh) % hh * plan.w } }
         }
-        duals = [Dual](repeating: .none, count: n)
         // Tap offsets and row tables as plain Ints: per stage sx, then rowOff.
         let intCount = plan.stages.reduce(0) { $0 + $1.sx.count + hh * $1.sy.count }
         ints = .allocate(capacity: max(intCount, 1))
@@ -179,27 +175,26 @@ final class SliceRunner<T: KernelFloat> {
         self.x2 = Array(x2)
         d2 = plan.stages.map { $0.diagIndex >= 0 ? s2.diag[$0.diagIndex] : [] }
         for (l, st) in plan.stages.enumerated() {
-            runs[l].kind = 0
-            guard let act = st.act else { duals[l] = .none; continue }
-            let a = s1.diag[st.diagIndex], b = d2[l]
+            runs[l].route = nil
+            guard let act = st.act else { continue }
+            let a = s1.diag[st.diagIndex]
             for t in 0..<p { v1[l][t] = a[t] }
-            switch act {
-            case .erf where (a + b).allSatisfy({ $0.isFinite && $0 >= 0 }):
-                duals[l] = .erf
-                runs[l].kind = 2
-                for t in 0..<p { p1S[l][t] = T((1 + 2 * a[t]).squareRoot()); p1I[l][t] = T(1 / (1 + 2 * a[t]).squareRoot()) }
-            case .abRelu(let ra, let rb) where (a + b).allSatisfy({ $0 > 0 }):
-                duals[l] = .relu(sumSq: (ra * ra + rb * rb) / 2, c1: (ra - rb) * (ra - rb) / (2 * Double.pi))
-                runs[l].kind = 1
-                runs[l].sumSq = T((ra * ra + rb * rb) / 2); runs[l].c1 = T((ra - rb) * (ra - rb) / (2 * Double.pi))
+            let route = BlockActivation<T>.vectorRoute(act, v1: a, v2: d2[l])
+            runs[l].route = route
+            switch route {
+            case .erf:
+                for t in 0..<p { (p1S[l][t], p1I[l][t]) = BlockActivation<T>.pointRoots(act, a[t]) }
+            case .relu:
+                guard case .abRelu(let ra, let rb) = act else { break }
+                let k = BlockActivation<T>.reluConstants(a: ra, b: rb)
+                runs[l].sumSq = T(k.sumSq); runs[l].c1 = T(k.c1)
                 for t in 0..<p {
                     // As `BlockActivation.reluRow`: s₁ rounded to T, then 1/s₁ in T.
                     let s = T(a[t].squareRoot())
                     p1S[l][t] = s; p1I[l][t] = 1 / s
                 }
-            default:
-                duals[l] = .scalar(act)
-                runs[l].kind = 3
+            case .scalar:
+                break
             }
         }
     }
@@ -213,14 +208,10 @@ final class SliceRunner<T: KernelFloat> {
                 let t = ((ty % h) + h) % h * w + ((tx % w) + w) % w
                 let u = uy * w2 + ux
                 for ch in 0..<c { x2d[ch * 4 * p + u] = T(x2[t * c + ch]) }
-                for (l, dual) in duals.enumerated() {
-                    let v = d2[l].isEmpty ? 0 : d2[l][t]
-                    v2[l][u] = v
-                    switch dual {
-                    case .erf: p2S[l][u] = T((1 + 2 * v).squareRoot()); p2I[l][u] = T(1 / (1 + 2 * v).squareRoot())
-                    case .relu: p2S[l][u] = T(v > 0 ? v.squareRoot() : 0); p2I[l][u] = T(v > 0 ? 1 / v.squareRoot() : 0)
-                    default: break
-                    }
+                for (l, st) in plan.stages.enumerated() {
+                    guard let act = st.act, let route = runs[l].route else { continue }
+                    v2[l][u] = d2[l][t]
+                    if route != .scalar { (p2S[l][u], p2I[l][u]) = BlockActivation<T>.pointRoots(act, d2[l][t]) }
                 }
             }
         }
@@ -393,13 +384,13 @@ final class SliceRunner<T: KernelFloat> {
         let rows = run.rows + ty * m
         let t0 = ty * w
         let tb = RowTables(s1: run.s1 + t0, is1: run.is1 + t0, s2: run.s2 + u, is2: run.is2 + u, k: k, t: theta)
-        if run.kind == 1 && !diagonal {
+        if run.route == .relu && !diagonal {
             reluRow(mid, rows, m, run.co, tb, sumSq: run.sumSq, c1: run.c1)
-        } else if run.kind == 2 && !diagonal {
+        } else if run.route == .erf && !diagonal {
             erfRow(mid, rows, m, run.co, tb)
         } else {
             affineRow(mid, rows, m, run.co, k, theta)
-            if run.kind != 0 { dualRow(l, t0: t0, u: u, k: k, theta: theta, diagonal: diagonal) }
+            if run.route != nil { dualRow(l, run, t0: t0, u: u, k: k, theta: theta, diagonal: diagonal) }
         }
     }
 
@@ -407,19 +398,36 @@ final class SliceRunner<T: KernelFloat> {
     @inline(__always)
     func affineRow(_ mid: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>), _ rows: UnsafePointer<Int>, _ m: Int, _ co: Affine,
                    _ k: UnsafeMutablePointer<T>, _ theta: UnsafeMutablePointer<T>) {
-        for i in 0..<w {
-            let sk = Self.tapsScalar(mid.0, rows, m, i)
-            theta[i] = co.first ? co.a * sk + co.beta : co.a * sk + co.kw2 * Self.tapsScalar(mid.1, rows, m, i) + co.beta
-            k[i] = co.kw2 * sk + co.b2
-        }
+        for i in 0..<w { (k[i], theta[i]) = affineScalar(mid, rows, m, co, i) }
+    }
+
+    /// (K′, Θ′) at entries i ..< i + lanes: the t_y taps over the mid rows and the affine map,
+    /// `spatialBlock`'s expressions — Θ′ = a·ΣK + kw2·ΣΘ + β (a·ΣK + β on the first layer),
+    /// K′ = kw2·ΣK + b2.
+    @inline(__always)
+    func affineLanes(_ mid: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>), _ rows: UnsafePointer<Int>, _ m: Int,
+                     _ co: Affine, _ i: Int) -> (k: V, theta: V) {
+        let vkw2 = V(repeating: co.kw2), va = V(repeating: co.a), vbeta = V(repeating: co.beta)
+        let sk = Self.taps(mid.0, rows, m, i)
+        let tv = co.first ? va * sk + vbeta : va * sk + vkw2 * Self.taps(mid.1, rows, m, i) + vbeta
+        return (vkw2 * sk + V(repeating: co.b2), tv)
+    }
+
+    /// `affineLanes` for one entry.
+    @inline(__always)
+    func affineScalar(_ mid: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>), _ rows: UnsafePointer<Int>, _ m: Int,
+                      _ co: Affine, _ i: Int) -> (k: T, theta: T) {
+        let sk = Self.tapsScalar(mid.0, rows, m, i)
+        let tv = co.first ? co.a * sk + co.beta : co.a * sk + co.kw2 * Self.tapsScalar(mid.1, rows, m, i) + co.beta
+        return (co.kw2 * sk + co.b2, tv)
     }
 
     /// The scalar duals and the self diagonal's exact-correlation rules (`BlockActivation`'s).
-    func dualRow(_ l: Int, t0: Int, u: Int, k: UnsafeMutablePointer<T>, theta: UnsafeMutablePointer<T>, diagonal: Bool) {
+    func dualRow(_ l: Int, _ run: Run, t0: Int, u: Int, k: UnsafeMutablePointer<T>, theta: UnsafeMutablePointer<T>, diagonal: Bool) {
         guard let act = plan.stages[l].act else { return }
-        if diagonal, case .relu(let sumSq, _) = duals[l] {
+        if diagonal && run.route == .relu {
             // Exact correlation 1 on the self diagonal: θ = 0, K̇ = (a²+b²)/2 (`reluRow`).
-            for i in 0..<w { k[i] = T(sumSq) * k[i]; theta[i] = theta[i] * T(sumSq) }
+            for i in 0..<w { k[i] = run.sumSq * k[i]; theta[i] = theta[i] * run.sumSq }
             return
         }
         let a = v1[l] + t0, b = v2[l] + u
@@ -443,11 +451,10 @@ final class SliceRunner<T: KernelFloat> {
         let k: UnsafeMutablePointer<T>, t: UnsafeMutablePointer<T>
     }
 
-    /// Fused t_y pass, affine map and ReLU dual (`BlockActivation.reluKernel`'s expressions
-    /// with point 1 per lane: the same rounding), a vector at a time, then scalar.
-    // Not inlined into the slice loop: in a caller that large the Float specialisation left
-    // `T.reluAngle`/`clampUnit` as calls with SIMD16 arguments spilled to the stack (perf:
-    // 33 % of the float32 profile); a small per-row function lets them inline.
+    /// Fused t_y pass, affine map and ReLU dual (`BlockActivation.reluLanes`, point 1 per
+    /// lane), a vector at a time, then scalar; Float rows go to C first (`T.reluRow`).
+    // Kept out of line (as measured): the Float specialisation leaves `T.reluAngle` as an
+    // out-of-line call here either way, which is why Float takes the C rows.
     @inline(never)
     func reluRow(_ mid: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>), _ rows: UnsafePointer<Int>, _ m: Int, _ co: Affine,
                  _ tb: RowTables, sumSq: T, c1: T) {
@@ -457,28 +464,20 @@ final class SliceRunner<T: KernelFloat> {
                                s1: tb.s1, is1: tb.is1, s2: tb.s2, is2: tb.is2, k: tb.k, t: tb.t, n: w), sumSq: sumSq, c1: c1)
         }
         let vSum = V(repeating: sumSq), vC1 = V(repeating: c1)
-        let vkw2 = V(repeating: co.kw2), vb2 = V(repeating: co.b2), va = V(repeating: co.a), vbeta = V(repeating: co.beta)
         while j + vw <= w {
-            let sk = Self.taps(mid.0, rows, m, j)
-            let tv = co.first ? va * sk + vbeta : va * sk + vkw2 * Self.taps(mid.1, rows, m, j) + vbeta
-            let kv = vkw2 * sk + vb2
-            let c = T.clampUnit(kv * VectorMath.load(tb.is1 + j) * VectorMath.load(tb.is2 + j))
-            let (th, sinv) = T.reluAngle(c)
-            let dot = vSum - vC1 * th
-            let amp: V = vC1 * VectorMath.load(tb.s1 + j) * sinv
-            VectorMath.store(amp * VectorMath.load(tb.s2 + j) + dot * kv, tb.k + j)
-            VectorMath.store(tv * dot, tb.t + j)
+            let (kv, tv) = affineLanes(mid, rows, m, co, j)
+            let r = BlockActivation<T>.reluLanes(kv, s1: VectorMath.load(tb.s1 + j), is1: VectorMath.load(tb.is1 + j),
+                                                 s2: VectorMath.load(tb.s2 + j), is2: VectorMath.load(tb.is2 + j), sumSq: vSum, c1: vC1)
+            VectorMath.store(r.k, tb.k + j)
+            VectorMath.store(tv * r.dot, tb.t + j)
             j += vw
         }
         while j < w {
-            let sk = Self.tapsScalar(mid.0, rows, m, j)
-            let tv = co.first ? co.a * sk + co.beta : co.a * sk + co.kw2 * Self.tapsScalar(mid.1, rows, m, j) + co.beta
-            let kv = Double(co.kw2 * sk + co.b2)
-            let c = max(-1, min(1, kv * Double(tb.is1[j]) * Double(tb.is2[j])))
-            let (th, sinv) = VectorMath.reluAngle(SIMD4<Double>(repeating: c))
-            let dot = Double(sumSq) - Double(c1) * th[0]
-            tb.k[j] = T(Double(c1) * Double(tb.s1[j]) * sinv[0] * Double(tb.s2[j]) + dot * kv)
-            tb.t[j] = tv * T(dot)
+            let (kv, tv) = affineScalar(mid, rows, m, co, j)
+            let r = BlockActivation<T>.reluScalar(Double(kv), s1: Double(tb.s1[j]), is1: Double(tb.is1[j]), s2: Double(tb.s2[j]),
+                                                  is2: Double(tb.is2[j]), sumSq: Double(sumSq), c1: Double(c1))
+            tb.k[j] = T(r.k)
+            tb.t[j] = tv * T(r.dot)
             j += 1
         }
     }
@@ -494,7 +493,7 @@ final class SliceRunner<T: KernelFloat> {
         }
     }
 
-    /// Fused t_y pass, affine map and erf dual (`BlockActivation.erfKernel`'s expressions).
+    /// Fused t_y pass, affine map and erf dual (`BlockActivation.erfLanes`).
     @inline(never)
     func erfRow(_ mid: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>), _ rows: UnsafePointer<Int>, _ m: Int, _ co: Affine,
                 _ tb: RowTables) {
@@ -503,31 +502,20 @@ final class SliceRunner<T: KernelFloat> {
             T.erfRow(SliceRow(kTaps: kt, tTaps: tt, m: m, first: co.first, kw2: co.kw2, b2: co.b2, a: co.a, beta: co.beta,
                               s1: tb.s1, is1: tb.is1, s2: tb.s2, is2: tb.is2, k: tb.k, t: tb.t, n: w))
         }
-        let two = V(repeating: 2)
-        let kScale = V(repeating: T(2 / Double.pi)), dScale = V(repeating: T(4 / Double.pi))
-        let floor = V(repeating: T.leastNormalMagnitude.squareRoot())
-        let vkw2 = V(repeating: co.kw2), vb2 = V(repeating: co.b2), va = V(repeating: co.a), vbeta = V(repeating: co.beta)
         while j + vw <= w {
-            let sk = Self.taps(mid.0, rows, m, j)
-            let tv = co.first ? va * sk + vbeta : va * sk + vkw2 * Self.taps(mid.1, rows, m, j) + vbeta
-            let kv = vkw2 * sk + vb2
-            let c = T.clampUnit(kv * (two * VectorMath.load(tb.is1 + j)) * VectorMath.load(tb.is2 + j))
-            let (asin, root) = T.asinAngle(c)
-            VectorMath.store(kScale * asin, tb.k + j)
-            var den: V = root * VectorMath.load(tb.s1 + j) * VectorMath.load(tb.s2 + j)
-            den.replace(with: floor, where: den .< floor)
-            VectorMath.store(tv * (dScale / den), tb.t + j)
+            let (kv, tv) = affineLanes(mid, rows, m, co, j)
+            let r = BlockActivation<T>.erfLanes(kv, sp1: VectorMath.load(tb.s1 + j), isp1: VectorMath.load(tb.is1 + j),
+                                                sp2: VectorMath.load(tb.s2 + j), isp2: VectorMath.load(tb.is2 + j))
+            VectorMath.store(r.k, tb.k + j)
+            VectorMath.store(tv * r.kdot, tb.t + j)
             j += vw
         }
         while j < w {
-            let sk = Self.tapsScalar(mid.0, rows, m, j)
-            let tv = co.first ? co.a * sk + co.beta : co.a * sk + co.kw2 * Self.tapsScalar(mid.1, rows, m, j) + co.beta
-            let kv = Double(co.kw2 * sk + co.b2)
-            let c = max(-1, min(1, kv * 2 * Double(tb.is1[j]) * Double(tb.is2[j])))
-            let (asin, root) = VectorMath.asinAngle(SIMD4<Double>(repeating: c))
-            tb.k[j] = T(2 / Double.pi * asin[0])
-            let den = max(root[0] * Double(tb.s1[j]) * Double(tb.s2[j]), Double(T.leastNormalMagnitude).squareRoot())
-            tb.t[j] = tv * T(4 / Double.pi / den)
+            let (kv, tv) = affineScalar(mid, rows, m, co, j)
+            let r = BlockActivation<T>.erfScalar(Double(kv), sp1: Double(tb.s1[j]), isp1: Double(tb.is1[j]),
+                                                 sp2: Double(tb.s2[j]), isp2: Double(tb.is2[j]))
+            tb.k[j] = r.k
+            tb.t[j] = tv * r.kdot
             j += 1
         }
     }

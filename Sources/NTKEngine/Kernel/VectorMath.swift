@@ -142,11 +142,6 @@ enum VectorMath {
     static func load<T: KernelFloat>(_ p: UnsafePointer<T>) -> T.Vector { UnsafeRawPointer(p).loadUnaligned(as: T.Vector.self) }
     @inline(__always)
     static func store<T: KernelFloat>(_ v: T.Vector, _ p: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: T.Vector.self) }
-    /// Unaligned load/store of any SIMD width (the slice route's 32-lane rows).
-    @inline(__always)
-    static func load<U: SIMD>(_ p: UnsafePointer<U.Scalar>, as _: U.Type) -> U { UnsafeRawPointer(p).loadUnaligned(as: U.self) }
-    @inline(__always)
-    static func store<U: SIMD>(_ v: U, to p: UnsafeMutablePointer<U.Scalar>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: U.self) }
 
     /// dst[i] += src[i], i < n.
     @inline(__always)
